@@ -1,0 +1,353 @@
+//! Printing results: readable text for people, JSON for scripts (`--json`).
+//!
+//! With `--json` everything goes to stdout as one JSON document, errors too
+//! (`{"error": {"kind", "message", "violations"}}`), so a script parses one
+//! stream and branches on `kind` and the exit code.
+
+use escalator_core::desk::{Outcome, TicketView};
+use escalator_core::domain::{Ticket, User, UserId};
+use escalator_core::rules::SimilarEscalation;
+use escalator_core::store::{RebuildReport, TicketSummary, VerifyReport};
+use escalator_core::{Desk, Error, Event};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub struct Printer {
+    json: bool,
+}
+
+impl Printer {
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    fn emit(&self, value: &impl Serialize) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("error: cannot print JSON: {error}"),
+        }
+    }
+
+    pub fn error(&self, error: &Error) {
+        if self.json {
+            self.emit(&json!({ "error": {
+                "kind": error.kind(),
+                "message": error.to_string(),
+                "violations": error.violations(),
+            }}));
+            return;
+        }
+        let kind = serde_json::to_value(error.kind())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if error.violations().is_empty() {
+            eprintln!("error [{kind}]: {error}");
+        } else {
+            eprintln!(
+                "refused [{kind}]: {} SOP violation(s)",
+                error.violations().len()
+            );
+            for v in error.violations() {
+                eprintln!(
+                    "  {:<34} {:<11} {:<24} {}",
+                    v.rule, v.clause, v.field, v.message
+                );
+            }
+        }
+    }
+
+    pub fn usage_error(&self, message: &str) {
+        self.emit(&json!({ "error": { "kind": "validation", "message": message.trim(), "violations": [] } }));
+    }
+
+    pub fn user(&self, user: &User) {
+        if self.json {
+            return self.emit(user);
+        }
+        println!("{}", user_line(user));
+    }
+
+    pub fn users(&self, users: &[User]) {
+        if self.json {
+            return self.emit(&users);
+        }
+        for user in users {
+            println!("{}", user_line(user));
+        }
+    }
+
+    pub fn outcome(&self, desk: &Desk, outcome: &Outcome) -> Result<(), Error> {
+        if self.json {
+            self.emit(outcome);
+            return Ok(());
+        }
+        let names = names(desk)?;
+        for event in &outcome.events {
+            println!("{}", event_line(event, &names));
+        }
+        let ticket = &outcome.ticket;
+        println!(
+            "{}: {} ({})",
+            ticket.key,
+            ticket.status.label(),
+            ticket.level.code().to_uppercase()
+        );
+        Ok(())
+    }
+
+    pub fn ticket(&self, desk: &Desk, view: &TicketView) -> Result<(), Error> {
+        if self.json {
+            self.emit(view);
+            return Ok(());
+        }
+        let names = names(desk)?;
+        let name = |id: &UserId| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let t: &Ticket = &view.ticket;
+        let d = &t.documentation;
+        let or_dash = |s: &str| {
+            if s.trim().is_empty() {
+                "—".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        println!("{}  {}", t.key, d.summary);
+        println!(
+            "  status       {} ({}), version {}",
+            t.status.label(),
+            t.level.code().to_uppercase(),
+            view.version
+        );
+        println!(
+            "  customer     {}{}",
+            t.customer,
+            t.customer_contact
+                .as_deref()
+                .map(|c| format!(" <{c}>"))
+                .unwrap_or_default()
+        );
+        println!(
+            "  priority     {}",
+            t.priority.map_or("untriaged", |p| p.label())
+        );
+        println!("  owner        {}", name(&t.owner));
+        println!("  team         {}", t.team.map_or("—", |team| team.label()));
+        println!(
+            "  assignee     {}",
+            t.assignee.as_ref().map_or("—".to_string(), name)
+        );
+        println!("  product      {}", or_dash(&d.product));
+        println!("  impact       {}", or_dash(&d.impact));
+        println!("  environment  {}", or_dash(&d.environment));
+        println!("  steps        {}", or_dash(&d.steps_to_reproduce));
+        for step in &t.troubleshooting {
+            println!(
+                "  tried        {} → {}",
+                step.action,
+                or_dash(&step.outcome)
+            );
+        }
+        for file in &t.attachments {
+            println!(
+                "  attachment   {} ({}, {} bytes, sha256 {})",
+                file.file_name,
+                file.kind.label(),
+                file.size,
+                &file.sha256[..12]
+            );
+        }
+        if let Some(e) = &t.escalation {
+            let criteria: Vec<&str> = e.criteria.iter().map(|c| c.code()).collect();
+            let reasons: Vec<&str> = e.reasons.iter().map(|r| r.code()).collect();
+            println!(
+                "  escalation   {} by {} at {}; SLA {}",
+                e.escalation_type.label(),
+                name(&e.by),
+                e.at,
+                e.sla_policy
+            );
+            println!("  criteria     {}", criteria.join(", "));
+            println!("  reasons      {}", reasons.join(", "));
+        }
+        if let Some(m) = &t.management {
+            let manager = m
+                .manager
+                .as_ref()
+                .map_or("not yet taken".to_string(), |id| {
+                    format!("taken by {}", name(id))
+                });
+            println!(
+                "  management   raised by {} ({manager})",
+                name(&m.raised_by)
+            );
+        }
+        for x in &t.exceptions {
+            let approver = x
+                .approved_by
+                .as_ref()
+                .map_or("no approval needed".to_string(), |id| {
+                    format!("approved by {}", name(id))
+                });
+            println!(
+                "  exception    {} — {} ({approver})",
+                x.kind.label(),
+                x.reason
+            );
+        }
+        for exchange in &t.info_exchanges {
+            println!(
+                "  asked        {} — {}",
+                name(&exchange.asked_by),
+                exchange.question
+            );
+            if let Some(answer) = &exchange.answer {
+                println!("  answered     {answer}");
+            }
+        }
+        if let Some(r) = &t.resolution {
+            println!("  resolution   {} (by {})", r.summary, name(&r.proposed_by));
+            println!(
+                "  validated    {}",
+                r.validated_at.map_or("no".to_string(), |at| at.to_string())
+            );
+            println!(
+                "  confirmed    {}",
+                r.customer_confirmed_at
+                    .map_or("no".to_string(), |at| at.to_string())
+            );
+            println!("  notes        {}", r.notes.as_deref().unwrap_or("—"));
+        }
+        for note in &t.notes {
+            println!("  note         {} — {}", name(&note.by), note.body);
+        }
+        for update in &t.customer_updates {
+            println!("  to customer  [{}] {}", update.channel.code(), update.body);
+        }
+        Ok(())
+    }
+
+    pub fn tickets(&self, tickets: &[TicketSummary]) {
+        if self.json {
+            return self.emit(&tickets);
+        }
+        if tickets.is_empty() {
+            println!("no tickets");
+        }
+        for t in tickets {
+            println!(
+                "{:<9} {:<3} {:<20} {:<10} {:<12} {}",
+                t.key,
+                t.priority.map_or("--", |p| p.code()),
+                t.status.code(),
+                t.owner,
+                t.customer,
+                t.summary
+            );
+        }
+    }
+
+    pub fn similar(&self, similar: &[SimilarEscalation]) {
+        if self.json {
+            return self.emit(&similar);
+        }
+        if similar.is_empty() {
+            println!("no similar open escalation");
+        }
+        for s in similar {
+            println!(
+                "{:<9} {:>4.0}%  {:<20} {}",
+                s.key,
+                s.similarity * 100.0,
+                s.status.code(),
+                s.summary
+            );
+        }
+    }
+
+    pub fn history(&self, desk: &Desk, events: &[Event]) -> Result<(), Error> {
+        if self.json {
+            self.emit(&events);
+            return Ok(());
+        }
+        let names = names(desk)?;
+        for event in events {
+            println!("{}", event_line(event, &names));
+        }
+        Ok(())
+    }
+
+    pub fn verify(&self, report: &VerifyReport) {
+        if self.json {
+            return self.emit(report);
+        }
+        if report.is_intact() {
+            println!(
+                "audit chain intact: {} streams, {} events",
+                report.streams, report.events
+            );
+        }
+        for b in &report.breaks {
+            println!(
+                "BROKEN: ticket {} ({}) at seq {}: {}",
+                b.ticket_key.as_deref().unwrap_or("?"),
+                b.ticket_id,
+                b.seq,
+                b.problem
+            );
+        }
+    }
+
+    pub fn rebuild(&self, report: &RebuildReport) {
+        if self.json {
+            return self.emit(report);
+        }
+        println!(
+            "rebuilt projections of {} tickets from {} events",
+            report.tickets, report.events
+        );
+    }
+}
+
+fn names(desk: &Desk) -> Result<HashMap<UserId, String>, Error> {
+    let mut names: HashMap<UserId, String> = desk
+        .users()?
+        .into_iter()
+        .map(|u| (u.id, u.handle))
+        .collect();
+    names.insert(escalator_core::domain::User::system_id(), "system".into());
+    Ok(names)
+}
+
+fn user_line(user: &User) -> String {
+    format!(
+        "{:<16} {:<24} {:<3} {:<10} {}",
+        user.handle,
+        user.display_name,
+        user.role.code(),
+        user.team.map_or("—", |t| t.code()),
+        if user.active { "active" } else { "deactivated" }
+    )
+}
+
+fn event_line(event: &Event, names: &HashMap<UserId, String>) -> String {
+    let actor = names
+        .get(&event.actor)
+        .cloned()
+        .unwrap_or_else(|| event.actor.to_string());
+    let payload = event.body.payload_json().unwrap_or_default();
+    let detail = if payload == "null" {
+        String::new()
+    } else {
+        payload
+    };
+    format!(
+        "#{:<3} {}  {:<12} {:<26} {}",
+        event.seq,
+        event.at.format("%Y-%m-%d %H:%M:%S"),
+        actor,
+        event.body.kind(),
+        detail
+    )
+}

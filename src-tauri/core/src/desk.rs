@@ -1,0 +1,397 @@
+//! The desk: the one entry point the app and the CLI use.
+//!
+//! Every command follows the same path: resolve the acting user, load the
+//! ticket's stream, look up what the rules need, [`decide`], then append the
+//! events and update the projections in one immediate transaction. A refusal
+//! writes nothing, except that a refused escalation is itself recorded (SOP
+//! §6 Step 2, reported on in the §13 review).
+
+use crate::attachments::{AttachmentStore, StagedFile, DEFAULT_MAX_BYTES};
+use crate::clock::{Clock, SystemClock};
+use crate::commands::{Command, NewTicket};
+use crate::domain::{AttachmentKind, Role, Team, Ticket, TicketId, User, UserId};
+use crate::error::{Error, Result};
+use crate::events::{EscalationRefused, Event, EventBody};
+use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation};
+use crate::store::{self, RebuildReport, Store, TicketQuery, TicketSummary, VerifyReport};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The largest command accepted, as JSON; ticket text beyond this is abuse.
+const MAX_COMMAND_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct DeskConfig {
+    /// Per-file attachment limit in bytes.
+    pub max_attachment_bytes: u64,
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        Self {
+            max_attachment_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+pub struct Desk {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    attachments: AttachmentStore,
+    database_path: PathBuf,
+}
+
+/// What an accepted command did: the ticket after it, and the new events.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub ticket: Ticket,
+    pub events: Vec<Event>,
+}
+
+/// A ticket with its stream version, for optimistic concurrency.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub version: u64,
+}
+
+impl Desk {
+    /// Opens the database at `path` with the system clock and default limits.
+    /// Attachments live in `attachments/` beside the database file.
+    pub fn open(path: impl AsRef<Path>) -> Result<Desk> {
+        Desk::open_with(path, Arc::new(SystemClock), DeskConfig::default())
+    }
+
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        clock: Arc<dyn Clock>,
+        config: DeskConfig,
+    ) -> Result<Desk> {
+        let path = path.as_ref().to_path_buf();
+        let store = Store::open(&path)?;
+        let root = path.parent().unwrap_or(Path::new(".")).join("attachments");
+        Ok(Desk {
+            store,
+            clock,
+            attachments: AttachmentStore::new(root, config.max_attachment_bytes),
+            database_path: path,
+        })
+    }
+
+    pub fn database_path(&self) -> &Path {
+        &self.database_path
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    // ---- users -------------------------------------------------------------
+
+    /// Adds a person. Handles are short, lower-case and unique; an L2
+    /// engineer belongs to a team (SOP §3).
+    pub fn add_user(
+        &mut self,
+        handle: &str,
+        display_name: &str,
+        role: Role,
+        team: Option<Team>,
+    ) -> Result<User> {
+        let handle = handle.trim().to_lowercase();
+        let valid = !handle.is_empty()
+            && handle.len() <= 32
+            && handle
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !valid {
+            return Err(Error::invalid(
+                "handle",
+                "use 1–32 characters: letters, digits, '.', '_' or '-'",
+            ));
+        }
+        if handle == User::SYSTEM_HANDLE {
+            return Err(Error::invalid("handle", "'system' is reserved"));
+        }
+        if role == Role::L2Engineer && team.is_none() {
+            return Err(Error::invalid(
+                "team",
+                "an L2 engineer belongs to a team: software, hardware or validation",
+            ));
+        }
+        let display_name = match display_name.trim() {
+            "" => handle.clone(),
+            name => name.to_string(),
+        };
+        let user = User {
+            id: UserId::new(),
+            handle,
+            display_name,
+            role,
+            team,
+            active: true,
+            created_at: self.clock.now(),
+        };
+        self.store.write(|tx| store::insert_user(tx, &user))?;
+        Ok(user)
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        store::list_users(self.store.read())
+    }
+
+    pub fn user(&self, handle: &str) -> Result<User> {
+        store::find_user(self.store.read(), handle)
+    }
+
+    pub fn set_user_active(&mut self, handle: &str, active: bool) -> Result<User> {
+        self.store
+            .write(|tx| store::set_user_active(tx, handle, active))
+    }
+
+    // ---- tickets -----------------------------------------------------------
+
+    /// L1 intake: opens a ticket owned by `actor`.
+    pub fn open_ticket(&mut self, actor: &str, new: NewTicket) -> Result<Outcome> {
+        check_size(&new)?;
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let actor = active_user(tx, actor)?;
+            let number = store::next_ticket_number(tx)?;
+            let opened = decide_open(&actor, &new, number).map_err(Error::Rejected)?;
+            let key = opened.key.clone();
+            let events = store::append(
+                tx,
+                TicketId::new(),
+                &key,
+                0,
+                actor.id,
+                now,
+                vec![EventBody::TicketOpened(opened)],
+            )?;
+            let ticket = Ticket::replay(&events)
+                .ok_or_else(|| Error::Internal("a new stream did not open".into()))?;
+            store::project(tx, &ticket)?;
+            Ok(Outcome { ticket, events })
+        })
+    }
+
+    /// Runs `command` on the ticket (`ESC-12`, `12` or its id) as `actor`.
+    pub fn execute(&mut self, actor: &str, ticket: &str, command: Command) -> Result<Outcome> {
+        self.run(actor, ticket, command, None, None)
+    }
+
+    /// Like [`Desk::execute`], refused with [`Error::Conflict`] unless the
+    /// ticket is still at `version` (what the user was looking at).
+    pub fn execute_at(
+        &mut self,
+        actor: &str,
+        ticket: &str,
+        command: Command,
+        version: u64,
+    ) -> Result<Outcome> {
+        self.run(actor, ticket, command, Some(version), None)
+    }
+
+    /// Copies the file into the attachment store and records it on the ticket.
+    /// The file is kept only if the command is accepted.
+    pub fn attach_file(
+        &mut self,
+        actor: &str,
+        ticket: &str,
+        path: &Path,
+        kind: AttachmentKind,
+    ) -> Result<Outcome> {
+        let staged = self.attachments.stage(path)?;
+        let command = Command::AddAttachment {
+            sha256: staged.sha256.clone(),
+            file_name: staged.file_name.clone(),
+            kind,
+            size: staged.size,
+        };
+        self.run(actor, ticket, command, None, Some(staged))
+    }
+
+    /// The stored file of an attachment, to open with the OS.
+    pub fn attachment_path(&self, sha256: &str) -> Result<PathBuf> {
+        let path = self.attachments.path_of(sha256)?;
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(Error::NotFound {
+                entity: "attachment",
+                id: sha256.to_string(),
+            })
+        }
+    }
+
+    fn run(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        command: Command,
+        expected: Option<u64>,
+        staged: Option<StagedFile>,
+    ) -> Result<Outcome> {
+        check_size(&command)?;
+        let now = self.clock.now();
+        let attachments = &self.attachments;
+        let decided = self.store.write(|tx| {
+            let actor = active_user(tx, actor)?;
+            let id = store::find_ticket_id(tx, reference)?;
+            let events = store::load_stream(tx, id)?;
+            let ticket = Ticket::replay(&events)
+                .ok_or_else(|| Error::Internal(format!("stream {id} has no opening")))?;
+            let head = events.last().map_or(0, |event| event.seq);
+            if let Some(expected) = expected.filter(|expected| *expected != head) {
+                return Err(Error::Conflict {
+                    ticket: ticket.key.clone(),
+                    expected,
+                    found: head,
+                });
+            }
+            let context = context_for(tx, &ticket, &command)?;
+            match decide(&ticket, &actor, &command, &context) {
+                Ok(bodies) => {
+                    let appended = store::append(tx, id, &ticket.key, head, actor.id, now, bodies)?;
+                    let mut ticket = ticket;
+                    for event in &appended {
+                        ticket.apply(event);
+                    }
+                    store::project(tx, &ticket)?;
+                    if let Some(staged) = staged {
+                        attachments.keep(staged)?;
+                    }
+                    Ok(Ok(Outcome {
+                        ticket,
+                        events: appended,
+                    }))
+                }
+                Err(violations) => {
+                    let Command::Escalate(request) = &command else {
+                        return Err(Error::Rejected(violations));
+                    };
+                    let refused = EventBody::EscalationRefused(EscalationRefused {
+                        escalation_type: request.escalation_type,
+                        violations: violations.clone(),
+                    });
+                    let appended =
+                        store::append(tx, id, &ticket.key, head, actor.id, now, vec![refused])?;
+                    for event in &appended {
+                        store::record_refusal(tx, event)?;
+                    }
+                    Ok(Err(violations))
+                }
+            }
+        })?;
+        decided.map_err(Error::Rejected)
+    }
+
+    pub fn ticket(&self, reference: &str) -> Result<TicketView> {
+        let conn = self.store.read();
+        let id = store::find_ticket_id(conn, reference)?;
+        Ok(TicketView {
+            ticket: store::load_ticket(conn, id)?,
+            version: store::stream_head(conn, id)?,
+        })
+    }
+
+    /// The ticket's full event stream, oldest first.
+    pub fn history(&self, reference: &str) -> Result<Vec<Event>> {
+        let conn = self.store.read();
+        let id = store::find_ticket_id(conn, reference)?;
+        store::load_stream(conn, id)
+    }
+
+    pub fn tickets(&self, query: &TicketQuery) -> Result<Vec<TicketSummary>> {
+        store::tickets(self.store.read(), query)
+    }
+
+    /// SOP §11, before submitting: open escalations this one would duplicate.
+    pub fn similar_escalations(
+        &self,
+        customer: &str,
+        summary: &str,
+        exclude: Option<TicketId>,
+    ) -> Result<Vec<SimilarEscalation>> {
+        store::similar_open_escalations(self.store.read(), customer, summary, exclude)
+    }
+
+    /// Walks every hash chain; see [`store::verify`].
+    pub fn verify(&self) -> Result<VerifyReport> {
+        store::verify(self.store.read())
+    }
+
+    /// Derives every projection again from the log.
+    pub fn rebuild_projections(&mut self) -> Result<RebuildReport> {
+        self.store.write(|tx| store::rebuild(tx))
+    }
+
+    /// Raw read access for reports and tests.
+    pub fn connection(&self) -> &Connection {
+        self.store.read()
+    }
+}
+
+/// The acting user, who must exist and be active.
+fn active_user(conn: &Connection, handle: &str) -> Result<User> {
+    if handle.trim().is_empty() {
+        return Err(Error::invalid(
+            "actor",
+            "no acting user: pass --as USER or set ESCALATOR_USER",
+        ));
+    }
+    let user = store::find_user(conn, handle)?;
+    if !user.active {
+        return Err(Error::Forbidden(format!(
+            "user '{}' is deactivated",
+            user.handle
+        )));
+    }
+    Ok(user)
+}
+
+/// What the rules need looked up for this command (see [`Context`]).
+fn context_for(conn: &Connection, ticket: &Ticket, command: &Command) -> Result<Context> {
+    let Command::Escalate(request) = command else {
+        return Ok(Context::default());
+    };
+    if ticket.escalation.is_some() {
+        return Ok(Context::default());
+    }
+    let similar = store::similar_open_escalations(
+        conn,
+        &ticket.customer,
+        &ticket.documentation.summary,
+        Some(ticket.id),
+    )?;
+    let link_target = match request.link_to {
+        Some(id) => match store::load_ticket(conn, id) {
+            Ok(target) => Some(LinkTarget {
+                id: target.id,
+                key: target.key,
+                status: target.status,
+            }),
+            Err(Error::NotFound { .. }) => None,
+            Err(error) => return Err(error),
+        },
+        None => None,
+    };
+    Ok(Context {
+        similar,
+        link_target,
+    })
+}
+
+fn check_size(value: &impl Serialize) -> Result<()> {
+    let size = serde_json::to_vec(value)?.len();
+    if size > MAX_COMMAND_BYTES {
+        return Err(Error::invalid(
+            "text",
+            format!("the request is {size} bytes; the limit is {MAX_COMMAND_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
