@@ -236,6 +236,10 @@ impl Desk {
         staged: Option<StagedFile>,
     ) -> Result<Outcome> {
         check_size(&command)?;
+        if let (Command::AddAttachment { sha256, .. }, None) = (&command, &staged) {
+            // Only a file already in the store can be referenced without staging it.
+            self.attachment_path(sha256)?;
+        }
         let now = self.clock.now();
         let attachments = &self.attachments;
         let decided = self.store.write(|tx| {

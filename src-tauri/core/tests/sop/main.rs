@@ -1,1 +1,13 @@
+//! The SOP, tested through the real desk on a real SQLite file.
+//!
+//! One integration-test binary (modules below) keeps link time down. Every
+//! test opens its own database in a temporary directory and drives the clock.
 
+mod catalogue;
+mod exceptions;
+mod priorities;
+mod properties;
+mod rules;
+mod store;
+mod support;
+mod workflow;

@@ -1,0 +1,21 @@
+//! Tauri's build step for the desktop app. It reads `tauri.conf.json` beside the
+//! root manifest, resolves the capabilities and writes the access-control list
+//! that `tauri::generate_context!()` embeds.
+//!
+//! Two things differ from a stock Tauri project, and both follow from the root
+//! package being the app: the capabilities live in `src-tauri/capabilities/`
+//! rather than `./capabilities/`, and every app command is listed here so that
+//! Tauri generates an `allow-<command>` permission for it. With that manifest
+//! in place a command is callable only from a window whose capability grants
+//! it, which keeps the shell least-privilege as commands are added.
+
+/// Every `#[tauri::command]` that `escalator_app` registers, in snake_case.
+const COMMANDS: &[&str] = &["app_info"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("failed to run tauri-build");
+}
