@@ -10,7 +10,24 @@
 //! it, which keeps the shell least-privilege as commands are added.
 
 /// Every `#[tauri::command]` that `escalator_app` registers, in snake_case.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_glossary",
+    "list_users",
+    "create_user",
+    "sign_in",
+    "queue_counts",
+    "list_tickets",
+    "get_ticket",
+    "open_ticket",
+    "execute_command",
+    "check_command",
+    "similar_escalations",
+    "attach_files",
+    "open_attachment",
+    "load_demo_data",
+    "verify_audit_chain",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

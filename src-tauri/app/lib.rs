@@ -3,21 +3,29 @@
 //! The SOP rules, the SLA clocks and the event log live in `escalator-core`,
 //! which builds and tests without WebKit. This crate only puts that core
 //! behind a window. It finds the database, opens one [`Desk`] for the life of
-//! the app, and exposes thin commands: each one parses its input, calls the
-//! core once and returns a serialisable answer.
+//! the app, remembers who is signed in, and exposes thin commands
+//! ([`commands`]): each one takes the actor, calls the core once and maps the
+//! error to the one shape the UI knows ([`error::AppError`]).
 //!
 //! [`builder`] is generic over [`tauri::Runtime`], as in Tauri's
 //! `examples/api`. The integration tests pass `tauri::test::mock_builder()` to
-//! drive the same setup and commands without a display.
+//! drive the same setup and commands without a display. [`run`] adds what
+//! only a real desktop session has: a single instance and remembered window
+//! geometry.
+
+pub mod commands;
+pub mod error;
 
 use std::error::Error;
 use std::fs;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use error::AppError;
 use escalator_core::Desk;
 use serde::Serialize;
-use tauri::{App, Manager, Runtime, State};
+use tauri::{App, Manager, Runtime};
+use ts_rs::TS;
 
 /// Names a database file to use instead of the one in the app-data directory.
 pub const DATABASE_ENV: &str = "ESCALATOR_DB";
@@ -39,8 +47,28 @@ impl OpenDesk {
     }
 }
 
+/// Who is working at this window. A shared desk switches often, so this is
+/// the app's state, not the database's; the UI remembers the last profile.
+#[derive(Default)]
+pub struct Session(Mutex<Option<String>>);
+
+impl Session {
+    pub fn set(&self, handle: &str) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.to_string());
+    }
+
+    /// The signed-in user's handle, or the "choose a profile" error.
+    pub fn actor(&self) -> Result<String, AppError> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(AppError::signed_out)
+    }
+}
+
 /// What `app_info` returns: which build is running and which database it uses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AppInfo {
     /// The app's version, as Tauri reports it (from `Cargo.toml`).
     pub version: String,
@@ -48,13 +76,7 @@ pub struct AppInfo {
     pub database_path: String,
 }
 
-/// Tells the UI which build is running and where its data lives.
-#[tauri::command]
-fn app_info(info: State<'_, AppInfo>) -> AppInfo {
-    info.inner().clone()
-}
-
-/// Adds Escalator's setup and commands to `base`.
+/// Adds Escalator's setup, plugins and commands to `base`.
 ///
 /// `database` overrides where the database lives; `None` means
 /// `escalator.db` in the OS app-data directory. Setup fails, and the app does
@@ -64,20 +86,40 @@ pub fn builder<R: Runtime>(
     base: tauri::Builder<R>,
     database: Option<PathBuf>,
 ) -> tauri::Builder<R> {
-    base.setup(move |app| {
-        let path = database_path(app, database)?;
-        let desk = Desk::open(&path)?;
-        app.manage(OpenDesk(Mutex::new(desk)));
-        app.manage(AppInfo {
-            version: app.package_info().version.to_string(),
-            database_path: path.display().to_string(),
-        });
-        Ok(())
-    })
-    .invoke_handler(tauri::generate_handler![app_info])
+    base.plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            let path = database_path(app, database)?;
+            let desk = Desk::open(&path)?;
+            app.manage(OpenDesk(Mutex::new(desk)));
+            app.manage(Session::default());
+            app.manage(AppInfo {
+                version: app.package_info().version.to_string(),
+                database_path: path.display().to_string(),
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::get_glossary,
+            commands::list_users,
+            commands::create_user,
+            commands::sign_in,
+            commands::queue_counts,
+            commands::list_tickets,
+            commands::get_ticket,
+            commands::open_ticket,
+            commands::execute_command,
+            commands::check_command,
+            commands::similar_escalations,
+            commands::attach_files,
+            commands::open_attachment,
+            commands::load_demo_data,
+            commands::verify_audit_chain,
+        ])
 }
 
-/// The context compiled from `tauri.conf.json`: config, embedded `ui/` assets,
+/// The context compiled from `tauri.conf.json`: config, embedded UI assets,
 /// icons and the capabilities resolved by the build script.
 pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
@@ -88,7 +130,17 @@ pub fn run() {
     let database = std::env::var_os(DATABASE_ENV)
         .filter(|value| !value.is_empty())
         .map(PathBuf::from);
-    builder(tauri::Builder::default(), database)
+    // A second launch hands over to the first, which comes to the front.
+    let base = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    builder(base, database)
         .run(context())
         .expect("Escalator failed to start");
 }

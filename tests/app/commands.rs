@@ -48,3 +48,100 @@ fn app_info_is_refused_outside_the_main_windows_local_pages() {
         "a window without a capability got {from_other:?}"
     );
 }
+
+/// Calls `command` from the main window and returns its JSON answer or error.
+fn call(
+    app: &tauri::App<tauri::test::MockRuntime>,
+    command: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let main = app.get_webview_window("main").expect("the main window");
+    crate::invoke_with(&main, command, LOCAL_ORIGIN, args)
+        .map(|body| body.deserialize().expect("JSON"))
+}
+
+#[test]
+fn commands_act_as_the_signed_in_profile_and_refusals_carry_every_violation() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let app = start(&dir.path().join("escalator.db"));
+
+    // Nobody is signed in yet: a classified refusal, not a crash.
+    let error = call(
+        &app,
+        "open_ticket",
+        json!({ "ticket": { "customer": "Acme", "summary": "Down" } }),
+    )
+    .unwrap_err();
+    assert_eq!(error["kind"], "forbidden", "{error}");
+
+    let ana = call(
+        &app,
+        "create_user",
+        json!({ "handle": "ana", "displayName": "Ana Lopez", "role": "l1", "team": null }),
+    )
+    .unwrap();
+    assert_eq!(ana["role"], "l1");
+    call(&app, "sign_in", json!({ "handle": "ana" })).unwrap();
+    let opened = call(
+        &app,
+        "open_ticket",
+        json!({ "ticket": { "customer": "Acme Corp", "summary": "Checkout API returns 500 errors", "priority": "P1" } }),
+    )
+    .unwrap();
+    assert_eq!(opened["ticket"]["key"], "ESC-1");
+    assert_eq!(opened["ticket"]["owner"], ana["id"]);
+
+    // The live checklist and the refusal say the same thing, in the one error shape.
+    let escalate = json!({ "type": "escalate", "escalation_type": "software" });
+    let checklist = call(
+        &app,
+        "check_command",
+        json!({ "ticket": "ESC-1", "command": escalate }),
+    )
+    .unwrap();
+    let error = call(
+        &app,
+        "execute_command",
+        json!({ "ticket": "ESC-1", "command": escalate, "version": null }),
+    )
+    .unwrap_err();
+    assert_eq!(error["kind"], "validation");
+    assert_eq!(error["violations"], checklist);
+    let rules: Vec<&str> = checklist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"SOP-6.2-logs") && rules.contains(&"SOP-4-criteria"),
+        "{rules:?}"
+    );
+    assert_eq!(
+        error.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["kind", "message", "violations"],
+        "the error shape is closed"
+    );
+
+    // Unknown tickets, malformed commands and stale versions are classified too.
+    let error = call(&app, "get_ticket", json!({ "ticket": "ESC-404" })).unwrap_err();
+    assert_eq!(error["kind"], "not_found");
+    let malformed = call(
+        &app,
+        "execute_command",
+        json!({ "ticket": "ESC-1", "command": { "type": "teleport" }, "version": null }),
+    );
+    assert!(malformed.is_err(), "{malformed:?}");
+    let detail = call(&app, "get_ticket", json!({ "ticket": "ESC-1" })).unwrap();
+    let version = detail["version"].as_u64().unwrap();
+    assert_eq!(detail["timeline"][0]["title"], "Opened ESC-1 for Acme Corp");
+    let stale = json!({ "ticket": "ESC-1", "command": { "type": "add_note", "body": "hi" }, "version": version - 1 });
+    assert_eq!(
+        call(&app, "execute_command", stale).unwrap_err()["kind"],
+        "conflict"
+    );
+
+    let counts = call(&app, "queue_counts", json!({})).unwrap();
+    assert_eq!(counts[0]["queue"], "mine");
+    assert_eq!(counts[0]["count"], 1);
+}

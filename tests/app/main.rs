@@ -6,6 +6,7 @@
 //! call them. No display and no WebKit are needed; the end-to-end suite drives
 //! the real window.
 
+mod bindings;
 mod commands;
 
 use std::path::Path;
@@ -41,6 +42,16 @@ fn invoke(
     command: &str,
     origin: &str,
 ) -> Result<InvokeResponseBody, serde_json::Value> {
+    invoke_with(window, command, origin, serde_json::json!({}))
+}
+
+/// Calls `command` with JSON arguments from `window`.
+fn invoke_with(
+    window: &WebviewWindow<MockRuntime>,
+    command: &str,
+    origin: &str,
+    args: serde_json::Value,
+) -> Result<InvokeResponseBody, serde_json::Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -48,7 +59,7 @@ fn invoke(
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: origin.parse().expect("a valid origin"),
-            body: InvokeBody::default(),
+            body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },

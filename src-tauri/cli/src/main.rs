@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use escalator_core::commands::{EscalationRequest, ExceptionClaim, NewTicket};
 use escalator_core::domain::{
     AttachmentKind, Category, CommunicationChannel, Criterion, EscalationReason, EscalationType,
-    ExceptionKind, Priority, Role, Status, Team,
+    ExceptionKind, Priority, Queue, Role, Status, Team,
 };
 use escalator_core::events::DocumentationChange;
 use escalator_core::store::TicketQuery;
@@ -183,6 +183,8 @@ enum Cmd {
     Verify,
     /// Rebuild every projection from the event log.
     Rebuild,
+    /// Load the demo desk: 8 people and a few dozen tickets in every state.
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -250,6 +252,10 @@ struct DocumentArgs {
 
 #[derive(Args)]
 struct ListArgs {
+    /// A queue as the acting user sees it: mine, team, waiting_on_me, sla_imminent, breached,
+    /// monitoring, closed.
+    #[arg(long)]
+    queue: Option<Queue>,
     /// Filter by status (repeatable): open, escalated, investigating, awaiting_info,
     /// resolution_proposed, fix_validated, customer_confirmed, monitoring, closed.
     #[arg(long)]
@@ -422,6 +428,7 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
                 None
             };
             let query = TicketQuery {
+                queue: args.queue,
                 statuses: args.status,
                 priorities: args.priority,
                 owner,
@@ -430,7 +437,8 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
                 limit: Some(args.limit),
                 ..TicketQuery::default()
             };
-            printer.tickets(&desk.tickets(&query)?);
+            let viewer = (!actor.is_empty()).then_some(actor);
+            printer.tickets(&desk.tickets(&query, viewer)?.items);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Document(args) => {
@@ -496,9 +504,9 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             Command::ApproveException { kind, reason },
         ),
         Cmd::TakeManagement { ticket } => {
-            execute(&mut desk, &ticket, Command::TakeManagementEscalation)
+            execute(&mut desk, &ticket, Command::TakeManagementEscalation {})
         }
-        Cmd::Acknowledge { ticket } => execute(&mut desk, &ticket, Command::Acknowledge),
+        Cmd::Acknowledge { ticket } => execute(&mut desk, &ticket, Command::Acknowledge {}),
         Cmd::RequestInfo { ticket, question } => {
             execute(&mut desk, &ticket, Command::RequestInfo { question })
         }
@@ -559,6 +567,12 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::from(8)
             })
+        }
+        Cmd::Demo => {
+            drop(desk);
+            let report = escalator_core::demo::seed(&db, chrono::Utc::now())?;
+            printer.demo(&report);
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Rebuild => {
             printer.rebuild(&desk.rebuild_projections()?);

@@ -271,9 +271,17 @@ impl Printer {
             self.emit(&events);
             return Ok(());
         }
-        let names = names(desk)?;
-        for event in events {
-            println!("{}", event_line(event, &names));
+        for entry in escalator_core::timeline::describe_all(events, &desk.users()?) {
+            println!(
+                "#{:<3} {}  {:<16} {}",
+                entry.seq,
+                entry.at.format("%Y-%m-%d %H:%M:%S"),
+                entry.actor_name,
+                entry.title
+            );
+            for line in entry.detail.iter().flat_map(|d| d.lines()) {
+                println!("{:30}  {line}", "");
+            }
         }
         Ok(())
     }
@@ -297,6 +305,13 @@ impl Printer {
                 b.problem
             );
         }
+    }
+
+    pub fn demo(&self, report: &escalator_core::demo::DemoReport) {
+        if self.json {
+            return self.emit(report);
+        }
+        println!("demo desk loaded: {} tickets, {} people added", report.tickets_added, report.users_added);
     }
 
     pub fn rebuild(&self, report: &RebuildReport) {

@@ -57,7 +57,9 @@ CREATE TABLE tickets (
     assignee_id     TEXT REFERENCES users (id),
     category        TEXT,
     escalation_type TEXT,
-    management      TEXT,
+    management      TEXT,           -- NULL, 'pending' or 'taken' (SOP §5.3)
+    manager_id      TEXT REFERENCES users (id),
+    sla_state       TEXT NOT NULL DEFAULT 'ok' CHECK (sla_state IN ('ok', 'imminent', 'breached')),
     opened_at       TEXT NOT NULL,
     escalated_at    TEXT,
     updated_at      TEXT NOT NULL,
@@ -69,6 +71,9 @@ CREATE INDEX tickets_by_status ON tickets (status, updated_at);
 CREATE INDEX tickets_by_owner ON tickets (owner_id, status);
 CREATE INDEX tickets_by_team ON tickets (team, status);
 CREATE INDEX tickets_by_customer ON tickets (customer_norm, status);
+CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status);
+CREATE INDEX tickets_by_manager ON tickets (manager_id, status);
+CREATE INDEX tickets_by_sla ON tickets (sla_state, status);
 
 -- Projection: summaries for search and the SOP §11 similarity check (rowid = tickets.number).
 CREATE VIRTUAL TABLE ticket_search USING fts5 (summary, tokenize = 'porter unicode61');

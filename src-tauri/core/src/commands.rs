@@ -12,9 +12,10 @@ use crate::domain::{
 use crate::events::DocumentationChange;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// The intake form: everything L1 knows when a ticket is opened.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicket {
     pub customer: String,
@@ -33,7 +34,7 @@ pub struct NewTicket {
     pub steps_to_reproduce: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Owner: edit the §6 Step 2 documentation.
@@ -54,9 +55,10 @@ pub enum Command {
     /// Owner: §6 Steps 1–4, or a §5.3 management escalation.
     Escalate(EscalationRequest),
     /// L3: take a management escalation (§5.3).
-    TakeManagementEscalation,
+    TakeManagementEscalation {},
     /// L2 of the assigned team, or L3: §6 Step 5, the team picked it up.
-    Acknowledge,
+    /// (Empty braces, not a unit variant, so unknown fields are refused.)
+    Acknowledge {},
     /// The L2 assignee or L3: ask L1 for more information (§6 Step 5).
     RequestInfo { question: String },
     /// Owner: answer the pending request (§6 Step 5).
@@ -109,8 +111,8 @@ impl Command {
             Command::ChangePriority { .. } => "change_priority",
             Command::ApproveException { .. } => "approve_exception",
             Command::Escalate(_) => "escalate",
-            Command::TakeManagementEscalation => "take_management_escalation",
-            Command::Acknowledge => "acknowledge",
+            Command::TakeManagementEscalation {} => "take_management_escalation",
+            Command::Acknowledge {} => "acknowledge",
             Command::RequestInfo { .. } => "request_info",
             Command::ProvideInfo { .. } => "provide_info",
             Command::ProposeResolution { .. } => "propose_resolution",
@@ -128,7 +130,7 @@ impl Command {
 
 /// SOP §6 Steps 1–4 in one request. Missing pieces are violations, not parse
 /// errors, so a half-filled wizard gets every problem listed at once.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationRequest {
     pub escalation_type: Option<EscalationType>,
@@ -175,7 +177,7 @@ pub struct EscalationRequest {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ExceptionClaim {
     /// §12: escalate at once with the information available.
@@ -187,4 +189,59 @@ pub enum ExceptionClaim {
 /// The standard SLA policy name for a priority, e.g. `standard-p1`.
 pub fn standard_sla_policy(priority: Priority) -> String {
     format!("standard-{}", priority.code().to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_round_trip_through_the_json_the_ui_sends() {
+        let escalate = Command::Escalate(EscalationRequest {
+            escalation_type: Some(EscalationType::Software),
+            criteria: vec![Criterion::BusinessCritical],
+            exception: Some(ExceptionClaim::MajorOutage {
+                description: "All down".into(),
+            }),
+            ..EscalationRequest::default()
+        });
+        for command in [
+            escalate,
+            Command::Acknowledge {},
+            Command::Close {
+                note: "done".into(),
+            },
+        ] {
+            let json = serde_json::to_string(&command).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Command>(&json).unwrap(),
+                command,
+                "{json}"
+            );
+        }
+        let minimal: Command =
+            serde_json::from_str(r#"{"type": "validate_fix", "works": true}"#).unwrap();
+        assert_eq!(
+            minimal,
+            Command::ValidateFix {
+                works: true,
+                note: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_values_are_refused() {
+        for bad in [
+            r#"{"type": "escalate", "criterion": ["business_critical"]}"#,
+            r#"{"type": "acknowledge", "by": "sam"}"#,
+            r#"{"type": "escalate", "escalation_type": "plumbing"}"#,
+            r#"{"type": "teleport"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Command>(bad).is_err(),
+                "accepted {bad}"
+            );
+        }
+    }
 }

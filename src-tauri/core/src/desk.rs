@@ -12,13 +12,15 @@ use crate::commands::{Command, NewTicket};
 use crate::domain::{AttachmentKind, Role, Team, Ticket, TicketId, User, UserId};
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
-use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation};
-use crate::store::{self, RebuildReport, Store, TicketQuery, TicketSummary, VerifyReport};
+use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
+use crate::store::{self, QueueCount, RebuildReport, Store, TicketPage, TicketQuery, VerifyReport};
+use crate::timeline::{describe_all, TimelineEntry};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use ts_rs::TS;
 
 /// The largest command accepted, as JSON; ticket text beyond this is abuse.
 const MAX_COMMAND_BYTES: usize = 256 * 1024;
@@ -45,14 +47,22 @@ pub struct Desk {
 }
 
 /// What an accepted command did: the ticket after it, and the new events.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Outcome {
     pub ticket: Ticket,
     pub events: Vec<Event>,
 }
 
+/// What the ticket view shows: the ticket, its version and its timeline.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub version: u64,
+    pub timeline: Vec<TimelineEntry>,
+}
+
 /// A ticket with its stream version, for optimistic concurrency.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct TicketView {
     pub ticket: Ticket,
     pub version: u64,
@@ -180,7 +190,7 @@ impl Desk {
 
     /// Runs `command` on the ticket (`ESC-12`, `12` or its id) as `actor`.
     pub fn execute(&mut self, actor: &str, ticket: &str, command: Command) -> Result<Outcome> {
-        self.run(actor, ticket, command, None, None)
+        self.run(actor, ticket, vec![(command, None)], None)
     }
 
     /// Like [`Desk::execute`], refused with [`Error::Conflict`] unless the
@@ -192,7 +202,7 @@ impl Desk {
         command: Command,
         version: u64,
     ) -> Result<Outcome> {
-        self.run(actor, ticket, command, Some(version), None)
+        self.run(actor, ticket, vec![(command, None)], Some(version))
     }
 
     /// Copies the file into the attachment store and records it on the ticket.
@@ -204,14 +214,32 @@ impl Desk {
         path: &Path,
         kind: AttachmentKind,
     ) -> Result<Outcome> {
-        let staged = self.attachments.stage(path)?;
-        let command = Command::AddAttachment {
-            sha256: staged.sha256.clone(),
-            file_name: staged.file_name.clone(),
-            kind,
-            size: staged.size,
-        };
-        self.run(actor, ticket, command, None, Some(staged))
+        self.attach_files(actor, ticket, &[path], kind)
+    }
+
+    /// Attaches several files at once: all of them, or none if one is refused.
+    pub fn attach_files(
+        &mut self,
+        actor: &str,
+        ticket: &str,
+        paths: &[&Path],
+        kind: AttachmentKind,
+    ) -> Result<Outcome> {
+        if paths.is_empty() {
+            return Err(Error::invalid("attachment", "choose at least one file"));
+        }
+        let mut batch = Vec::with_capacity(paths.len());
+        for path in paths {
+            let staged = self.attachments.stage(path)?;
+            let command = Command::AddAttachment {
+                sha256: staged.sha256.clone(),
+                file_name: staged.file_name.clone(),
+                kind,
+                size: staged.size,
+            };
+            batch.push((command, Some(staged)));
+        }
+        self.run(actor, ticket, batch, None)
     }
 
     /// The stored file of an attachment, to open with the OS.
@@ -227,18 +255,21 @@ impl Desk {
         }
     }
 
+    /// Decides each command in turn against the ticket as the previous ones
+    /// left it, then commits all their events in one transaction, or none.
     fn run(
         &mut self,
         actor: &str,
         reference: &str,
-        command: Command,
+        batch: Vec<(Command, Option<StagedFile>)>,
         expected: Option<u64>,
-        staged: Option<StagedFile>,
     ) -> Result<Outcome> {
-        check_size(&command)?;
-        if let (Command::AddAttachment { sha256, .. }, None) = (&command, &staged) {
-            // Only a file already in the store can be referenced without staging it.
-            self.attachment_path(sha256)?;
+        for (command, staged) in &batch {
+            check_size(command)?;
+            if let (Command::AddAttachment { sha256, .. }, None) = (command, staged) {
+                // Only a file already in the store can be referenced without staging it.
+                self.attachment_path(sha256)?;
+            }
         }
         let now = self.clock.now();
         let attachments = &self.attachments;
@@ -246,7 +277,7 @@ impl Desk {
             let actor = active_user(tx, actor)?;
             let id = store::find_ticket_id(tx, reference)?;
             let events = store::load_stream(tx, id)?;
-            let ticket = Ticket::replay(&events)
+            let mut ticket = Ticket::replay(&events)
                 .ok_or_else(|| Error::Internal(format!("stream {id} has no opening")))?;
             let head = events.last().map_or(0, |event| event.seq);
             if let Some(expected) = expected.filter(|expected| *expected != head) {
@@ -256,39 +287,48 @@ impl Desk {
                     found: head,
                 });
             }
-            let context = context_for(tx, &ticket, &command)?;
-            match decide(&ticket, &actor, &command, &context) {
-                Ok(bodies) => {
-                    let appended = store::append(tx, id, &ticket.key, head, actor.id, now, bodies)?;
-                    let mut ticket = ticket;
-                    for event in &appended {
-                        ticket.apply(event);
+            let mut appended = Vec::new();
+            let mut keep = Vec::new();
+            for (command, staged) in batch {
+                let context = context_for(tx, &ticket, &command)?;
+                match decide(&ticket, &actor, &command, &context) {
+                    Ok(bodies) => {
+                        let seq = head + appended.len() as u64;
+                        let events =
+                            store::append(tx, id, &ticket.key, seq, actor.id, now, bodies)?;
+                        for event in &events {
+                            ticket.apply(event);
+                        }
+                        appended.extend(events);
+                        keep.extend(staged);
                     }
-                    store::project(tx, &ticket)?;
-                    if let Some(staged) = staged {
-                        attachments.keep(staged)?;
+                    Err(violations) => {
+                        let (Command::Escalate(request), true) = (&command, appended.is_empty())
+                        else {
+                            return Err(Error::Rejected(violations));
+                        };
+                        // A refused escalation is recorded (SOP §6 Step 2), when it is all the batch did.
+                        let refused = EventBody::EscalationRefused(EscalationRefused {
+                            escalation_type: request.escalation_type,
+                            violations: violations.clone(),
+                        });
+                        for event in
+                            store::append(tx, id, &ticket.key, head, actor.id, now, vec![refused])?
+                        {
+                            store::record_refusal(tx, &event)?;
+                        }
+                        return Ok(Err(violations));
                     }
-                    Ok(Ok(Outcome {
-                        ticket,
-                        events: appended,
-                    }))
-                }
-                Err(violations) => {
-                    let Command::Escalate(request) = &command else {
-                        return Err(Error::Rejected(violations));
-                    };
-                    let refused = EventBody::EscalationRefused(EscalationRefused {
-                        escalation_type: request.escalation_type,
-                        violations: violations.clone(),
-                    });
-                    let appended =
-                        store::append(tx, id, &ticket.key, head, actor.id, now, vec![refused])?;
-                    for event in &appended {
-                        store::record_refusal(tx, event)?;
-                    }
-                    Ok(Err(violations))
                 }
             }
+            store::project(tx, &ticket)?;
+            for staged in keep {
+                attachments.keep(staged)?;
+            }
+            Ok(Ok(Outcome {
+                ticket,
+                events: appended,
+            }))
         })?;
         decided.map_err(Error::Rejected)
     }
@@ -302,6 +342,18 @@ impl Desk {
         })
     }
 
+    /// The ticket with its version and its history told for people.
+    pub fn ticket_detail(&self, reference: &str) -> Result<TicketDetail> {
+        let conn = self.store.read();
+        let id = store::find_ticket_id(conn, reference)?;
+        let events = store::load_stream(conn, id)?;
+        Ok(TicketDetail {
+            ticket: store::load_ticket(conn, id)?,
+            version: events.last().map_or(0, |event| event.seq),
+            timeline: describe_all(&events, &store::list_users(conn)?),
+        })
+    }
+
     /// The ticket's full event stream, oldest first.
     pub fn history(&self, reference: &str) -> Result<Vec<Event>> {
         let conn = self.store.read();
@@ -309,8 +361,32 @@ impl Desk {
         store::load_stream(conn, id)
     }
 
-    pub fn tickets(&self, query: &TicketQuery) -> Result<Vec<TicketSummary>> {
-        store::tickets(self.store.read(), query)
+    /// A page of tickets. Queues are seen from `viewer`'s seat.
+    pub fn tickets(&self, query: &TicketQuery, viewer: Option<&str>) -> Result<TicketPage> {
+        let conn = self.store.read();
+        let viewer = viewer.map(|handle| active_user(conn, handle)).transpose()?;
+        store::tickets(conn, query, viewer.as_ref())
+    }
+
+    /// How many tickets each queue holds for `viewer`.
+    pub fn queue_counts(&self, viewer: &str) -> Result<Vec<QueueCount>> {
+        let conn = self.store.read();
+        store::queue_counts(conn, &active_user(conn, viewer)?)
+    }
+
+    /// What the rules would say to `command`, without doing it: the wizard's
+    /// live checklist. Empty when the command would be accepted.
+    pub fn check(&self, actor: &str, ticket: &str, command: &Command) -> Result<Vec<Violation>> {
+        check_size(command)?;
+        let conn = self.store.read();
+        let actor = active_user(conn, actor)?;
+        let id = store::find_ticket_id(conn, ticket)?;
+        let ticket = Ticket::replay(&store::load_stream(conn, id)?)
+            .ok_or_else(|| Error::Internal(format!("stream {id} has no opening")))?;
+        let context = context_for(conn, &ticket, command)?;
+        Ok(decide(&ticket, &actor, command, &context)
+            .err()
+            .unwrap_or_default())
     }
 
     /// SOP §11, before submitting: open escalations this one would duplicate.

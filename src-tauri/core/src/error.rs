@@ -5,11 +5,12 @@
 
 use crate::rules::Violation;
 use serde::Serialize;
+use ts_rs::TS;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The classes of failure a caller can act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The input or the SOP refused the request; nothing was changed.

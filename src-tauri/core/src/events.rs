@@ -12,9 +12,10 @@ use crate::domain::{
 use crate::rules::Violation;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// One stored event, with its place in the ticket's hash chain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Event {
     pub id: EventId,
     pub ticket_id: TicketId,
@@ -29,7 +30,7 @@ pub struct Event {
 }
 
 /// What happened. The variant name is the event `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "payload")]
 pub enum EventBody {
     TicketOpened(TicketOpened),
@@ -111,7 +112,7 @@ impl EventBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TicketOpened {
     pub key: String,
     pub number: u64,
@@ -123,7 +124,7 @@ pub struct TicketOpened {
 }
 
 /// Only the fields that changed are present.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct DocumentationChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -145,13 +146,13 @@ impl DocumentationChange {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TroubleshootingRecorded {
     pub action: String,
     pub outcome: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AttachmentAdded {
     pub sha256: String,
     pub file_name: String,
@@ -159,27 +160,27 @@ pub struct AttachmentAdded {
     pub size: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PriorityChanged {
     pub from: Option<Priority>,
     pub to: Priority,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EscalationRefused {
     pub escalation_type: Option<EscalationType>,
     pub violations: Vec<Violation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ExceptionApproved {
     pub kind: ExceptionKind,
     pub reason: String,
 }
 
 /// The accepted L1 → L2 hand-over, with everything §6 Step 3 set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EscalationRecord {
     pub escalation_type: EscalationType,
     pub criteria: Vec<Criterion>,
@@ -205,7 +206,7 @@ pub struct EscalationRecord {
     pub exception: Option<ExceptionUse>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ExceptionUse {
     pub kind: ExceptionKind,
     pub reason: String,
@@ -214,7 +215,7 @@ pub struct ExceptionUse {
 }
 
 /// SOP §5.3 (and §8 P1: "management notification").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ManagementEscalated {
     pub reasons: Vec<EscalationReason>,
     pub note: String,
@@ -223,56 +224,56 @@ pub struct ManagementEscalated {
     pub automatic: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InfoRequested {
     pub question: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InfoProvided {
     pub answer: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ResolutionProposed {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FixRejected {
     pub reason: String,
 }
 
 /// A closure step with an optional comment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Remark {
     #[serde(default)]
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ResolutionNotesWritten {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MovedToMonitoring {
     pub until: Option<DateTime<Utc>>,
     #[serde(default)]
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Reopened {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct NoteAdded {
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CustomerUpdateSent {
     pub channel: CommunicationChannel,
     pub body: String,

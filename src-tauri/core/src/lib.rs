@@ -15,12 +15,15 @@
 pub mod attachments;
 pub mod clock;
 pub mod commands;
+pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod error;
 pub mod events;
 pub mod rules;
+pub mod sla;
 pub mod store;
+pub mod timeline;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use commands::Command;

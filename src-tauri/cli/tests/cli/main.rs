@@ -258,9 +258,10 @@ fn the_full_lifecycle_runs_from_the_cli_against_a_file_on_disk() {
     );
     let text_history = desk.ok(&["history", &key]);
     assert!(
-        text_history.lines().count() == 14
-            && text_history.contains("sam")
-            && text_history.contains("Acknowledged"),
+        text_history.lines().filter(|l| l.starts_with('#')).count() == 14
+            && text_history.contains("Sam Ito")
+            && text_history.contains("Acknowledged the escalation")
+            && text_history.contains("Which payment provider?"),
         "{text_history}"
     );
     assert!(desk.db().exists());

@@ -6,12 +6,16 @@
 
 #[macro_use]
 mod vocabulary;
+mod glossary;
 mod ids;
+mod queue;
 mod sop;
 mod ticket;
 mod user;
 
+pub use glossary::{Glossary, ReasonTerm, Term};
 pub use ids::{EventId, TicketId, UserId};
+pub use queue::{Queue, TicketSort};
 pub use sop::{
     AttachmentKind, Category, CommunicationChannel, Criterion, EscalationReason, EscalationType,
     ExceptionKind, Level, Priority, Role, Status, Team,

@@ -12,8 +12,9 @@ use crate::commands::standard_sla_policy;
 use crate::events::{EscalationRecord, Event, EventBody};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Ticket {
     pub id: TicketId,
     /// The human key, `ESC-42`.
@@ -50,7 +51,7 @@ pub struct Ticket {
 }
 
 /// SOP §6 Step 2: what the escalation documentation must contain.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Documentation {
     pub summary: String,
     pub product: String,
@@ -59,7 +60,7 @@ pub struct Documentation {
     pub environment: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TroubleshootingStep {
     pub action: String,
     pub outcome: String,
@@ -68,7 +69,7 @@ pub struct TroubleshootingStep {
 }
 
 /// A file copied into the data directory, addressed by its SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Attachment {
     pub sha256: String,
     pub file_name: String,
@@ -78,7 +79,7 @@ pub struct Attachment {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Escalation {
     pub escalation_type: EscalationType,
     pub criteria: Vec<Criterion>,
@@ -90,7 +91,7 @@ pub struct Escalation {
 }
 
 /// SOP §5.3: the ticket has been raised to an L3 lead or manager.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ManagementEscalation {
     pub reasons: Vec<EscalationReason>,
     pub note: String,
@@ -102,7 +103,7 @@ pub struct ManagementEscalation {
 }
 
 /// SOP §6 Step 5: L2 asked L1 for more, and L1's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InfoExchange {
     pub question: String,
     pub asked_by: UserId,
@@ -112,7 +113,7 @@ pub struct InfoExchange {
 }
 
 /// SOP §10: the proposed fix and each closure step, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Resolution {
     pub summary: String,
     pub proposed_by: UserId,
@@ -123,7 +124,7 @@ pub struct Resolution {
 }
 
 /// SOP §12: an exception used or approved, with who, why and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ExceptionRecord {
     pub kind: ExceptionKind,
     pub reason: String,
@@ -136,14 +137,14 @@ pub struct ExceptionRecord {
     pub waived_rules: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InternalNote {
     pub body: String,
     pub by: UserId,
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CustomerUpdate {
     pub channel: CommunicationChannel,
     pub body: String,

@@ -4,8 +4,9 @@
 use super::{Role, Team, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct User {
     pub id: UserId,
     /// The short login name used with `--as` and shown in the UI.

@@ -18,6 +18,7 @@ use crate::events::{
     Reopened, ResolutionNotesWritten, ResolutionProposed, TicketOpened, TroubleshootingRecorded,
 };
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// What the store looked up for a command, so `decide` stays pure.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +30,7 @@ pub struct Context {
 }
 
 /// An open escalation that looks like the one being raised (SOP §11).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimilarEscalation {
     pub id: TicketId,
     pub key: String,
@@ -269,7 +270,7 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
                 Err(checks.0)
             }
         },
-        Command::TakeManagementEscalation => {
+        Command::TakeManagementEscalation {} => {
             checks.require(actor.role == Role::L3Lead, || {
                 Rule::Role.violation_with(
                     "Only an L3 lead or manager takes a management escalation (§5.3)",
@@ -285,7 +286,7 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
             });
             checks.finish(|| vec![EventBody::ManagementEscalationTaken])
         }
-        Command::Acknowledge => {
+        Command::Acknowledge {} => {
             team_or_lead(&mut checks, ticket, actor, "acknowledge the escalation");
             require_status(&mut checks, ticket, &[Status::Escalated], "acknowledged");
             checks.finish(|| vec![EventBody::Acknowledged])

@@ -12,9 +12,10 @@ pub use catalogue::Rule;
 pub use decide::{decide, decide_open, Context, LinkTarget, SimilarEscalation};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// One broken rule, as shown to the user next to the field it names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Violation {
     /// Stable id, e.g. `SOP-6.2-logs`.
     pub rule: String,

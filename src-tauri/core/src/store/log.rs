@@ -12,6 +12,7 @@ use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 /// The `prev_hash` of a stream's first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -105,7 +106,7 @@ pub fn load_stream(conn: &Connection, ticket: TicketId) -> Result<Vec<Event>> {
 }
 
 /// Every stream's first break, if any, after walking every event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct VerifyReport {
     pub streams: u64,
     pub events: u64,
@@ -119,7 +120,7 @@ impl VerifyReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChainBreak {
     pub ticket_id: String,
     /// The ticket's key, when its projection still names it.

@@ -14,8 +14,9 @@ pub use log::{
     append, hex_digest, load_stream, stream_head, verify, ChainBreak, VerifyReport, GENESIS_HASH,
 };
 pub use projection::{
-    find_ticket_id, load_ticket, next_ticket_number, project, rebuild, record_refusal, tickets,
-    RebuildReport, TicketQuery, TicketSummary,
+    find_ticket_id, load_ticket, next_ticket_number, project, queue_counts, rebuild,
+    record_refusal, tickets, QueueCount, RebuildReport, TicketPage, TicketQuery, TicketSummary,
+    MAX_PAGE,
 };
 pub use similarity::{significant_terms, similar_open_escalations, SIMILARITY_THRESHOLD};
 pub use users::{find_user, insert_user, list_users, set_user_active, user_by_id};

@@ -4,10 +4,12 @@
 //! test opens its own database in a temporary directory and drives the clock.
 
 mod catalogue;
+mod demo;
 mod exceptions;
 mod priorities;
 mod properties;
 mod rules;
+mod sla;
 mod store;
 mod support;
 mod workflow;

@@ -143,8 +143,8 @@ fn command(f: &Fixture, key: &str, step: &Step) -> Command {
             reasons: vec![EscalationReason::HighCustomerImpact],
             ..Default::default()
         }),
-        Step::TakeManagement => Command::TakeManagementEscalation,
-        Step::Acknowledge => Command::Acknowledge,
+        Step::TakeManagement => Command::TakeManagementEscalation {},
+        Step::Acknowledge => Command::Acknowledge {},
         Step::RequestInfo => Command::RequestInfo {
             question: "Which region?".into(),
         },

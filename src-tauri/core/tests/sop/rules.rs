@@ -41,7 +41,7 @@ fn sop_6_state_l2_cannot_acknowledge_a_ticket_not_escalated() {
     let mut f = Fixture::new();
     let key = f.documented("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
     assert_rule(
-        &f.refuse(SAM, &key, Command::Acknowledge),
+        &f.refuse(SAM, &key, Command::Acknowledge {}),
         "SOP-6-state",
         "§6",
     );
@@ -343,7 +343,7 @@ fn sop_6_3_team_must_be_the_categorys_team() {
 fn sop_6_3_assigned_team_only_that_team_acknowledges() {
     let mut f = Fixture::new();
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-    let error = f.refuse(HANA, &key, Command::Acknowledge);
+    let error = f.refuse(HANA, &key, Command::Acknowledge {});
     assert_rule(&error, "SOP-6.3-assigned-team", "§6 Step 3");
     assert_eq!(error.kind(), ErrorKind::Forbidden);
 }
@@ -396,7 +396,7 @@ fn sop_6_4_impact_must_be_stated() {
 fn sop_6_5_no_pending_request_info_is_given_only_when_asked() {
     let mut f = Fixture::new();
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-    f.run(SAM, &key, Command::Acknowledge);
+    f.run(SAM, &key, Command::Acknowledge {});
     let error = f.refuse(
         ANA,
         &key,
@@ -483,7 +483,7 @@ fn sop_9_customer_communication_only_the_owner_talks_to_the_customer() {
 fn sop_9_resolution_l2_provides_the_resolution_of_an_escalation() {
     let mut f = Fixture::new();
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-    f.run(SAM, &key, Command::Acknowledge);
+    f.run(SAM, &key, Command::Acknowledge {});
     let error = f.refuse(
         ANA,
         &key,

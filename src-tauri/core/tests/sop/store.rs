@@ -185,7 +185,7 @@ fn a_stale_writer_gets_a_conflict_and_writes_nothing() {
     let seen = f.desk.ticket(&key).unwrap().version;
     // A second desk on the same file (another window, the CLI) acts first.
     let mut other = Desk::open(f.db_path()).unwrap();
-    other.execute(SAM, &key, Command::Acknowledge).unwrap();
+    other.execute(SAM, &key, Command::Acknowledge {}).unwrap();
 
     let error = f
         .desk

@@ -128,7 +128,7 @@ impl Fixture {
     /// An escalated ticket with a resolution proposed by SAM.
     pub fn proposed(&mut self, priority: Priority) -> String {
         let key = self.escalated("Acme Corp", "Checkout API returns 500 errors", priority);
-        self.run(SAM, &key, Command::Acknowledge);
+        self.run(SAM, &key, Command::Acknowledge {});
         self.run(
             SAM,
             &key,

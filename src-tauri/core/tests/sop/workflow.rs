@@ -17,7 +17,7 @@ fn the_full_lifecycle_keeps_l1_as_owner_and_closes_in_sop_order() {
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
     let owner = f.desk.user(ANA).unwrap().id;
     let steps: Vec<(&str, Command, Status)> = vec![
-        (SAM, Command::Acknowledge, Status::Investigating),
+        (SAM, Command::Acknowledge {}, Status::Investigating),
         (
             SAM,
             Command::RequestInfo {
@@ -183,7 +183,7 @@ fn monitoring_then_close_and_reopen_back_to_the_l2_team() {
     );
     assert!(ticket.resolution.is_none() && ticket.assignee.is_none());
     // The team picks it up again and the closure runs in full once more.
-    f.run(SAM, &key, Command::Acknowledge);
+    f.run(SAM, &key, Command::Acknowledge {});
     f.run(
         SAM,
         &key,
@@ -282,7 +282,7 @@ fn a_closed_ticket_accepts_only_notes_and_reopening() {
 fn l2_can_raise_a_management_escalation_and_l3_takes_it() {
     let mut f = Fixture::new();
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-    f.run(SAM, &key, Command::Acknowledge);
+    f.run(SAM, &key, Command::Acknowledge {});
     let request = EscalationRequest {
         escalation_type: Some(EscalationType::Management),
         reasons: vec![EscalationReason::CrossTeamDelay],
@@ -299,11 +299,11 @@ fn l2_can_raise_a_management_escalation_and_l3_takes_it() {
     );
     assert_rule(&f.refuse(SAM, &key, escalate(request)), "SOP-6-state", "§6");
     assert_rule(
-        &f.refuse(SAM, &key, Command::TakeManagementEscalation),
+        &f.refuse(SAM, &key, Command::TakeManagementEscalation {}),
         "SOP-3-role",
         "§3",
     );
-    f.run(LEE, &key, Command::TakeManagementEscalation);
+    f.run(LEE, &key, Command::TakeManagementEscalation {});
     let management = f.desk.ticket(&key).unwrap().ticket.management.unwrap();
     assert_eq!(management.manager, Some(f.desk.user(LEE).unwrap().id));
     assert_eq!(management.raised_by, f.desk.user(SAM).unwrap().id);
@@ -313,7 +313,7 @@ fn l2_can_raise_a_management_escalation_and_l3_takes_it() {
 fn an_l1_engineer_cannot_do_l2_work() {
     let mut f = Fixture::new();
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-    let error = f.refuse(ANA, &key, Command::Acknowledge);
+    let error = f.refuse(ANA, &key, Command::Acknowledge {});
     assert_rule(&error, "SOP-3-role", "§3");
     assert_eq!(error.kind(), ErrorKind::Forbidden);
 }
@@ -398,8 +398,9 @@ fn tickets_are_found_by_key_number_or_id_and_listed_by_status() {
     };
     let open: Vec<String> = f
         .desk
-        .tickets(&query)
+        .tickets(&query, None)
         .unwrap()
+        .items
         .into_iter()
         .map(|t| t.key)
         .collect();
@@ -408,7 +409,7 @@ fn tickets_are_found_by_key_number_or_id_and_listed_by_status() {
         text: Some("printer".into()),
         ..Default::default()
     };
-    assert_eq!(f.desk.tickets(&query).unwrap()[0].key, second);
+    assert_eq!(f.desk.tickets(&query, None).unwrap().items[0].key, second);
 }
 
 #[test]
@@ -438,4 +439,78 @@ fn events_carry_the_injected_utc_time() {
         "the stored timestamp reads back the same"
     );
     assert_eq!(outcome.ticket.updated_at, expected);
+}
+
+#[test]
+fn queues_show_each_role_what_is_theirs_and_what_waits_on_them() {
+    use escalator_core::domain::Queue;
+    let mut f = Fixture::new();
+    let waiting_on_l2 = f.escalated("Umbrella", "Label printer firmware crashes", Priority::P2);
+    let hardware = f.documented("Globex", "Scanner does not power on", Priority::P2);
+    let request = EscalationRequest {
+        escalation_type: Some(EscalationType::Hardware),
+        reasons: vec![EscalationReason::NoPower],
+        category: Some(escalator_core::domain::Category::Hardware),
+        team: Some(escalator_core::domain::Team::Hardware),
+        ..software(Priority::P2)
+    };
+    f.run(ANA, &hardware, escalate(request));
+    let waiting_on_l1 = f.proposed(Priority::P3);
+    let p1 = f.escalated("Initech", "Core banking API down", Priority::P1);
+    let keys = |f: &Fixture, queue: Queue, viewer: &str| -> Vec<String> {
+        let query = escalator_core::store::TicketQuery {
+            queue: Some(queue),
+            ..Default::default()
+        };
+        let mut keys: Vec<String> = f
+            .desk
+            .tickets(&query, Some(viewer))
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|t| t.key)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let sorted = |mut v: Vec<&String>| {
+        v.sort();
+        v.into_iter().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&f, Queue::WaitingOnMe, ANA),
+        vec![waiting_on_l1.clone()]
+    );
+    assert_eq!(
+        keys(&f, Queue::WaitingOnMe, SAM),
+        sorted(vec![&waiting_on_l2, &p1]),
+        "software team acknowledgements"
+    );
+    assert_eq!(keys(&f, Queue::WaitingOnMe, HANA), vec![hardware.clone()]);
+    assert_eq!(
+        keys(&f, Queue::WaitingOnMe, LEE),
+        vec![p1.clone()],
+        "the P1's management escalation is untaken"
+    );
+    assert_eq!(keys(&f, Queue::Team, HANA), vec![hardware.clone()]);
+    assert_eq!(
+        keys(&f, Queue::Mine, SAM),
+        vec![waiting_on_l1.clone()],
+        "sam acknowledged it"
+    );
+    assert!(keys(&f, Queue::Mine, BOB).is_empty());
+    let counts = f.desk.queue_counts(SAM).unwrap();
+    let count = |queue: Queue| counts.iter().find(|c| c.queue == queue).unwrap().count;
+    assert_eq!(
+        (
+            count(Queue::WaitingOnMe),
+            count(Queue::Team),
+            count(Queue::Mine)
+        ),
+        (2, 3, 1)
+    );
+    assert_eq!(
+        counts.iter().map(|c| c.queue).collect::<Vec<_>>(),
+        Queue::ALL
+    );
 }

@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+// @tauri-apps/api's mocks install themselves on `window`.
+beforeAll(() => {
+  (globalThis as unknown as { window: unknown }).window = globalThis;
+});
+
+describe("the IPC seam", () => {
+  it("passes arguments through and returns the backend's answer", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { backend } = await import("./backend");
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      return { kind: "validation", message: "refused", violations: [] };
+    });
+    await backend.signIn("ana");
+    expect(calls).toEqual([["sign_in", { handle: "ana" }]]);
+    clearMocks();
+  });
+
+  it("turns every rejection into the one error shape", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { backend, BackendError } = await import("./backend");
+    const refusal = { kind: "validation", message: "refused", violations: [{ rule: "SOP-6.2-logs", clause: "§6 Step 2", field: "attachments", message: "Attach" }] };
+    mockIPC(() => {
+      throw refusal;
+    });
+    const error = await backend.execute("ESC-1", { type: "acknowledge" }, 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as InstanceType<typeof BackendError>).kind).toBe("validation");
+    expect((error as InstanceType<typeof BackendError>).violations[0]?.rule).toBe("SOP-6.2-logs");
+
+    mockIPC(() => {
+      throw "invalid args `command` for command `execute_command`";
+    });
+    const bug = await backend.getTicket("ESC-1").catch((e: unknown) => e);
+    expect((bug as InstanceType<typeof BackendError>).kind).toBe("internal");
+    clearMocks();
+  });
+});

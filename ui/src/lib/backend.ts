@@ -1,0 +1,109 @@
+// The only module that talks to the Rust backend. Components import these
+// functions; nothing else calls `invoke` or a plugin. Every failure becomes a
+// `BackendError` carrying the backend's one error shape, so the UI branches on
+// `kind` and places `violations` beside their fields.
+
+import { invoke } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import type { AppError } from "./bindings/AppError";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { AttachmentKind } from "./bindings/AttachmentKind";
+import type { Command } from "./bindings/Command";
+import type { DemoReport } from "./bindings/DemoReport";
+import type { ErrorKind } from "./bindings/ErrorKind";
+import type { Glossary } from "./bindings/Glossary";
+import type { NewTicket } from "./bindings/NewTicket";
+import type { Outcome } from "./bindings/Outcome";
+import type { QueueCount } from "./bindings/QueueCount";
+import type { Role } from "./bindings/Role";
+import type { SimilarEscalation } from "./bindings/SimilarEscalation";
+import type { Team } from "./bindings/Team";
+import type { TicketDetail } from "./bindings/TicketDetail";
+import type { TicketPage } from "./bindings/TicketPage";
+import type { TicketQuery } from "./bindings/TicketQuery";
+import type { User } from "./bindings/User";
+import type { VerifyReport } from "./bindings/VerifyReport";
+import type { Violation } from "./bindings/Violation";
+
+const KINDS: readonly ErrorKind[] = ["validation", "forbidden", "not_found", "conflict", "storage", "internal"];
+
+export class BackendError extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+    this.name = "BackendError";
+  }
+
+  get kind(): ErrorKind {
+    return this.error.kind;
+  }
+
+  get violations(): Violation[] {
+    return this.error.violations;
+  }
+}
+
+/** Anything the IPC layer threw, as the backend's error shape. */
+export function asAppError(raw: unknown): AppError {
+  if (typeof raw === "object" && raw !== null) {
+    const candidate = raw as Partial<AppError>;
+    if (typeof candidate.kind === "string" && KINDS.includes(candidate.kind) && typeof candidate.message === "string") {
+      return { kind: candidate.kind, message: candidate.message, violations: candidate.violations ?? [] };
+    }
+  }
+  // Tauri itself rejects with a string when a command's arguments do not deserialize: a UI bug.
+  const message = raw instanceof Error ? raw.message : String(raw);
+  return { kind: "internal", message, violations: [] };
+}
+
+async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw new BackendError(asAppError(raw));
+  }
+}
+
+export const backend = {
+  appInfo: () => call<AppInfo>("app_info"),
+  glossary: () => call<Glossary>("get_glossary"),
+  listUsers: () => call<User[]>("list_users"),
+  createUser: (handle: string, displayName: string, role: Role, team: Team | null) =>
+    call<User>("create_user", { handle, displayName, role, team }),
+  signIn: (handle: string) => call<User>("sign_in", { handle }),
+  queueCounts: () => call<QueueCount[]>("queue_counts"),
+  listTickets: (query: TicketQuery) => call<TicketPage>("list_tickets", { query }),
+  getTicket: (ticket: string) => call<TicketDetail>("get_ticket", { ticket }),
+  openTicket: (ticket: NewTicket) => call<Outcome>("open_ticket", { ticket }),
+  /** Runs a command on the ticket as the user last saw it (`version`). */
+  execute: (ticket: string, command: Command, version: number | null) =>
+    call<Outcome>("execute_command", { ticket, command, version }),
+  /** What the SOP rules would say, without doing it. */
+  check: (ticket: string, command: Command) => call<Violation[]>("check_command", { ticket, command }),
+  similarEscalations: (ticket: string) => call<SimilarEscalation[]>("similar_escalations", { ticket }),
+  attachFiles: (ticket: string, paths: string[], kind: AttachmentKind) =>
+    call<Outcome>("attach_files", { ticket, paths, kind }),
+  openAttachment: (sha256: string) => call<null>("open_attachment", { sha256 }),
+  loadDemoData: () => call<DemoReport>("load_demo_data"),
+  verifyAuditChain: () => call<VerifyReport>("verify_audit_chain"),
+
+  /** The OS file dialog; resolves to the chosen paths (empty if cancelled). */
+  async chooseFiles(): Promise<string[]> {
+    const chosen = await openDialog({ multiple: true, directory: false, title: "Attach logs, screenshots or reports" });
+    if (chosen === null) return [];
+    return Array.isArray(chosen) ? chosen : [chosen];
+  },
+
+  /** Files dropped on the window; returns the unsubscribe function. */
+  async onFilesDropped(handler: (paths: string[]) => void, hovering: (over: boolean) => void): Promise<() => void> {
+    return getCurrentWebview().onDragDropEvent((event) => {
+      const payload = event.payload;
+      if (payload.type === "enter" || payload.type === "over") hovering(true);
+      else if (payload.type === "leave") hovering(false);
+      else if (payload.type === "drop") {
+        hovering(false);
+        if (payload.paths.length > 0) handler(payload.paths);
+      }
+    });
+  },
+};
