@@ -13,5 +13,6 @@
 //! tauri-driver is installed: each test starts its own display, bus, driver
 //! and app, and WebKit on two cores is happier with one at a time.
 
+mod flows;
 mod harness;
 mod smoke;

@@ -13,6 +13,21 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
 
+/// `println!` that ends the process quietly when stdout is closed (as when
+/// piped into `head`), instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to stdout: {error}");
+            std::process::exit(6);
+        }
+    }};
+}
+
 pub struct Printer {
     json: bool,
 }
@@ -24,7 +39,7 @@ impl Printer {
 
     fn emit(&self, value: &impl Serialize) {
         match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => say!("{text}"),
             Err(error) => eprintln!("error: cannot print JSON: {error}"),
         }
     }
@@ -66,7 +81,7 @@ impl Printer {
         if self.json {
             return self.emit(user);
         }
-        println!("{}", user_line(user));
+        say!("{}", user_line(user));
     }
 
     pub fn users(&self, users: &[User]) {
@@ -74,7 +89,7 @@ impl Printer {
             return self.emit(&users);
         }
         for user in users {
-            println!("{}", user_line(user));
+            say!("{}", user_line(user));
         }
     }
 
@@ -85,10 +100,10 @@ impl Printer {
         }
         let names = names(desk)?;
         for event in &outcome.events {
-            println!("{}", event_line(event, &names));
+            say!("{}", event_line(event, &names));
         }
         let ticket = &outcome.ticket;
-        println!(
+        say!(
             "{}: {} ({})",
             ticket.key,
             ticket.status.label(),
@@ -113,14 +128,14 @@ impl Printer {
                 s.to_string()
             }
         };
-        println!("{}  {}", t.key, d.summary);
-        println!(
+        say!("{}  {}", t.key, d.summary);
+        say!(
             "  status       {} ({}), version {}",
             t.status.label(),
             t.level.code().to_uppercase(),
             view.version
         );
-        println!(
+        say!(
             "  customer     {}{}",
             t.customer,
             t.customer_contact
@@ -128,29 +143,29 @@ impl Printer {
                 .map(|c| format!(" <{c}>"))
                 .unwrap_or_default()
         );
-        println!(
+        say!(
             "  priority     {}",
             t.priority.map_or("untriaged", |p| p.label())
         );
-        println!("  owner        {}", name(&t.owner));
-        println!("  team         {}", t.team.map_or("—", |team| team.label()));
-        println!(
+        say!("  owner        {}", name(&t.owner));
+        say!("  team         {}", t.team.map_or("—", |team| team.label()));
+        say!(
             "  assignee     {}",
             t.assignee.as_ref().map_or("—".to_string(), name)
         );
-        println!("  product      {}", or_dash(&d.product));
-        println!("  impact       {}", or_dash(&d.impact));
-        println!("  environment  {}", or_dash(&d.environment));
-        println!("  steps        {}", or_dash(&d.steps_to_reproduce));
+        say!("  product      {}", or_dash(&d.product));
+        say!("  impact       {}", or_dash(&d.impact));
+        say!("  environment  {}", or_dash(&d.environment));
+        say!("  steps        {}", or_dash(&d.steps_to_reproduce));
         for step in &t.troubleshooting {
-            println!(
+            say!(
                 "  tried        {} → {}",
                 step.action,
                 or_dash(&step.outcome)
             );
         }
         for file in &t.attachments {
-            println!(
+            say!(
                 "  attachment   {} ({}, {} bytes, sha256 {})",
                 file.file_name,
                 file.kind.label(),
@@ -161,15 +176,15 @@ impl Printer {
         if let Some(e) = &t.escalation {
             let criteria: Vec<&str> = e.criteria.iter().map(|c| c.code()).collect();
             let reasons: Vec<&str> = e.reasons.iter().map(|r| r.code()).collect();
-            println!(
+            say!(
                 "  escalation   {} by {} at {}; SLA {}",
                 e.escalation_type.label(),
                 name(&e.by),
                 e.at,
                 e.sla_policy
             );
-            println!("  criteria     {}", criteria.join(", "));
-            println!("  reasons      {}", reasons.join(", "));
+            say!("  criteria     {}", criteria.join(", "));
+            say!("  reasons      {}", reasons.join(", "));
         }
         if let Some(m) = &t.management {
             let manager = m
@@ -178,7 +193,7 @@ impl Printer {
                 .map_or("not yet taken".to_string(), |id| {
                     format!("taken by {}", name(id))
                 });
-            println!(
+            say!(
                 "  management   raised by {} ({manager})",
                 name(&m.raised_by)
             );
@@ -190,40 +205,40 @@ impl Printer {
                 .map_or("no approval needed".to_string(), |id| {
                     format!("approved by {}", name(id))
                 });
-            println!(
+            say!(
                 "  exception    {} — {} ({approver})",
                 x.kind.label(),
                 x.reason
             );
         }
         for exchange in &t.info_exchanges {
-            println!(
+            say!(
                 "  asked        {} — {}",
                 name(&exchange.asked_by),
                 exchange.question
             );
             if let Some(answer) = &exchange.answer {
-                println!("  answered     {answer}");
+                say!("  answered     {answer}");
             }
         }
         if let Some(r) = &t.resolution {
-            println!("  resolution   {} (by {})", r.summary, name(&r.proposed_by));
-            println!(
+            say!("  resolution   {} (by {})", r.summary, name(&r.proposed_by));
+            say!(
                 "  validated    {}",
                 r.validated_at.map_or("no".to_string(), |at| at.to_string())
             );
-            println!(
+            say!(
                 "  confirmed    {}",
                 r.customer_confirmed_at
                     .map_or("no".to_string(), |at| at.to_string())
             );
-            println!("  notes        {}", r.notes.as_deref().unwrap_or("—"));
+            say!("  notes        {}", r.notes.as_deref().unwrap_or("—"));
         }
         for note in &t.notes {
-            println!("  note         {} — {}", name(&note.by), note.body);
+            say!("  note         {} — {}", name(&note.by), note.body);
         }
         for update in &t.customer_updates {
-            println!("  to customer  [{}] {}", update.channel.code(), update.body);
+            say!("  to customer  [{}] {}", update.channel.code(), update.body);
         }
         Ok(())
     }
@@ -233,10 +248,10 @@ impl Printer {
             return self.emit(&tickets);
         }
         if tickets.is_empty() {
-            println!("no tickets");
+            say!("no tickets");
         }
         for t in tickets {
-            println!(
+            say!(
                 "{:<9} {:<3} {:<20} {:<10} {:<12} {}",
                 t.key,
                 t.priority.map_or("--", |p| p.code()),
@@ -253,10 +268,10 @@ impl Printer {
             return self.emit(&similar);
         }
         if similar.is_empty() {
-            println!("no similar open escalation");
+            say!("no similar open escalation");
         }
         for s in similar {
-            println!(
+            say!(
                 "{:<9} {:>4.0}%  {:<20} {}",
                 s.key,
                 s.similarity * 100.0,
@@ -272,7 +287,7 @@ impl Printer {
             return Ok(());
         }
         for entry in escalator_core::timeline::describe_all(events, &desk.users()?) {
-            println!(
+            say!(
                 "#{:<3} {}  {:<16} {}",
                 entry.seq,
                 entry.at.format("%Y-%m-%d %H:%M:%S"),
@@ -280,7 +295,7 @@ impl Printer {
                 entry.title
             );
             for line in entry.detail.iter().flat_map(|d| d.lines()) {
-                println!("{:30}  {line}", "");
+                say!("{:30}  {line}", "");
             }
         }
         Ok(())
@@ -291,13 +306,14 @@ impl Printer {
             return self.emit(report);
         }
         if report.is_intact() {
-            println!(
+            say!(
                 "audit chain intact: {} streams, {} events",
-                report.streams, report.events
+                report.streams,
+                report.events
             );
         }
         for b in &report.breaks {
-            println!(
+            say!(
                 "BROKEN: ticket {} ({}) at seq {}: {}",
                 b.ticket_key.as_deref().unwrap_or("?"),
                 b.ticket_id,
@@ -311,16 +327,21 @@ impl Printer {
         if self.json {
             return self.emit(report);
         }
-        println!("demo desk loaded: {} tickets, {} people added", report.tickets_added, report.users_added);
+        say!(
+            "demo desk loaded: {} tickets, {} people added",
+            report.tickets_added,
+            report.users_added
+        );
     }
 
     pub fn rebuild(&self, report: &RebuildReport) {
         if self.json {
             return self.emit(report);
         }
-        println!(
+        say!(
             "rebuilt projections of {} tickets from {} events",
-            report.tickets, report.events
+            report.tickets,
+            report.events
         );
     }
 }

@@ -415,7 +415,7 @@ impl Runner<'_> {
         let (team, l2) = match (scenario.hardware, scenario.product) {
             (true, _) => (Team::Hardware, "hana"),
             (false, "Vision AI") => (Team::Validation, "victor"),
-            (false, _) if self.index % 2 == 0 => (Team::Software, "sam"),
+            (false, _) if self.index.is_multiple_of(2) => (Team::Software, "sam"),
             (false, _) => (Team::Software, "priya"),
         };
         let new = NewTicket {

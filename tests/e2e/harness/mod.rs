@@ -87,8 +87,9 @@ pub struct AppWindow {
 }
 
 impl AppWindow {
-    /// Starts a fresh app in a fresh sandbox and waits until its window
-    /// accepts WebDriver commands.
+    /// Starts a fresh app in a fresh sandbox and waits until its window has
+    /// loaded the app's page. The UI may still be booting then: wait for the
+    /// element a test needs, or [`AppWindow::wait_until_rendered`].
     ///
     /// # Panics
     ///
@@ -193,7 +194,7 @@ impl AppWindow {
         }
     }
 
-    /// How long [`AppWindow::launch`] took, from nothing to an open session.
+    /// How long [`AppWindow::launch`] took, from nothing to the loaded page.
     pub fn startup(&self) -> Duration {
         self.startup
     }
@@ -428,9 +429,7 @@ impl AppWindow {
     /// [`AppWindow::settle`] first, so the picture shows the current DOM.
     #[track_caller]
     pub fn screenshot(&self, name: &str) -> PathBuf {
-        let t = Instant::now();
         self.settle();
-        eprintln!("TMP settle {:?}", t.elapsed());
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
         if let Err(err) = fs::create_dir_all(&dir) {
             panic!("e2e: cannot create {}: {err}", dir.display());
@@ -463,10 +462,11 @@ impl AppWindow {
     }
 
     #[track_caller]
-    fn expect<T, E: ShowError>(&self, what: &str, result: Result<T, E>) -> T {
+    fn expect<T, E: ShowError + std::fmt::Debug>(&self, what: &str, result: Result<T, E>) -> T {
         match result {
             Ok(value) => value,
-            Err(err) => self.fail(format!("WebDriver failed on `{what}`: {err}")),
+            // The Debug form carries the W3C error code (e.g. "element click intercepted").
+            Err(err) => self.fail(format!("WebDriver failed on `{what}`: {err} ({err:?})")),
         }
     }
 

@@ -53,8 +53,8 @@ impl Sandbox {
             ("XDG_RUNTIME_DIR", at("runtime")),
             ("ESCALATOR_DB", root.join("escalator.db").into_os_string()),
             ("LANG", "C.UTF-8".into()),
-            // GTK would start an accessibility bus of its own on our session
-            // bus; nothing here needs it.
+            // Keeps GTK's accessibility bridge off. WebKit still activates
+            // the accessibility bus on our private bus, and it ends with it.
             ("NO_AT_BRIDGE", "1".into()),
             ("GDK_BACKEND", "x11".into()),
             ("RUST_BACKTRACE", "1".into()),

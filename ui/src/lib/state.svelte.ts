@@ -23,7 +23,12 @@ export const desk = $state({
   ready: false,
 });
 
+/** How often an idle desk picks up changes made elsewhere (the CLI, another window). */
+const REFRESH_MS = 30_000;
+
 export async function start() {
+  window.addEventListener("focus", () => void changed());
+  setInterval(() => void changed(), REFRESH_MS);
   try {
     const [glossary, users] = await Promise.all([backend.glossary(), backend.listUsers()]);
     desk.glossary = glossary;

@@ -13,11 +13,14 @@ export interface Toast {
 }
 
 let next = 1;
+/** At most this many on screen; a new one pushes out the oldest. */
+const MAX_VISIBLE = 3;
 export const toasts = $state<Toast[]>([]);
 
 export function toast(tone: ToastTone, title: string, detail = "", ms = 4500) {
   const id = next++;
   toasts.push({ id, tone, title, detail });
+  if (toasts.length > MAX_VISIBLE) toasts.splice(0, toasts.length - MAX_VISIBLE);
   setTimeout(() => dismiss(id), tone === "error" ? ms * 2 : ms);
 }
 

@@ -3,8 +3,8 @@
 //! wording lives in one place (the Rust vocabularies).
 
 use super::{
-    AttachmentKind, Category, CommunicationChannel, Criterion, EscalationReason, EscalationType, Priority, Queue,
-    Role, Status, Team,
+    AttachmentKind, Category, CommunicationChannel, Criterion, EscalationReason, EscalationType,
+    Priority, Queue, Role, Status, Team,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -40,7 +40,13 @@ pub struct Glossary {
 
 macro_rules! terms {
     ($ty:ty) => {
-        <$ty>::ALL.iter().map(|&code| Term { code, label: code.label().to_string() }).collect()
+        <$ty>::ALL
+            .iter()
+            .map(|&code| Term {
+                code,
+                label: code.label().to_string(),
+            })
+            .collect()
     };
 }
 
@@ -56,7 +62,11 @@ impl Glossary {
             escalation_types: terms!(EscalationType),
             reasons: EscalationReason::ALL
                 .iter()
-                .map(|&code| ReasonTerm { code, label: code.label().to_string(), escalation_type: code.escalation_type() })
+                .map(|&code| ReasonTerm {
+                    code,
+                    label: code.label().to_string(),
+                    escalation_type: code.escalation_type(),
+                })
                 .collect(),
             attachment_kinds: terms!(AttachmentKind),
             channels: terms!(CommunicationChannel),
