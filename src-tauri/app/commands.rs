@@ -51,14 +51,7 @@ pub fn sign_in(
     session: State<'_, Session>,
     handle: String,
 ) -> Answer<User> {
-    let user = desk.lock().user(&handle)?;
-    if !user.active {
-        return Err(escalator_core::Error::Forbidden(format!(
-            "user '{}' is deactivated",
-            user.handle
-        ))
-        .into());
-    }
+    let user = desk.lock().sign_in(&handle)?;
     session.set(&user.handle);
     Ok(user)
 }
@@ -128,14 +121,7 @@ pub fn similar_escalations(
     desk: State<'_, OpenDesk>,
     ticket: String,
 ) -> Answer<Vec<SimilarEscalation>> {
-    let desk = desk.lock();
-    let view = desk.ticket(&ticket)?;
-    let ticket = view.ticket;
-    Ok(desk.similar_escalations(
-        &ticket.customer,
-        &ticket.documentation.summary,
-        Some(ticket.id),
-    )?)
+    Ok(desk.lock().similar_to(&ticket)?)
 }
 
 /// Files chosen in the dialog or dropped on the window.
@@ -170,11 +156,8 @@ pub fn open_attachment<R: tauri::Runtime>(
 
 /// Fills the desk with realistic demo tickets (new users and tickets only).
 #[tauri::command(async)]
-pub fn load_demo_data(info: State<'_, AppInfo>) -> Answer<DemoReport> {
-    Ok(escalator_core::demo::seed(
-        std::path::Path::new(&info.database_path),
-        chrono::Utc::now(),
-    )?)
+pub fn load_demo_data(desk: State<'_, OpenDesk>) -> Answer<DemoReport> {
+    Ok(desk.lock().load_demo()?)
 }
 
 #[tauri::command(async)]

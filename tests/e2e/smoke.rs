@@ -38,3 +38,22 @@ fn the_window_opens_with_a_fresh_database() {
         shot.display()
     );
 }
+
+#[test]
+fn a_second_launch_hands_over_to_the_running_app() {
+    let window = AppWindow::launch();
+    window.wait_until_rendered(WAIT);
+    let second = window.launch_again(std::time::Duration::from_secs(20));
+    assert!(
+        second.is_some_and(|status| status.success()),
+        "a second Escalator should exit at once and leave the first in charge, got {second:?}"
+    );
+    // The first instance is still there and still answers.
+    let info = window
+        .invoke("app_info", json!({}))
+        .expect("the first app still answers");
+    assert_eq!(
+        info["database_path"],
+        json!(window.database().display().to_string())
+    );
+}

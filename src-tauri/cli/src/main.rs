@@ -480,13 +480,7 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             Command::ChangePriority { priority, reason },
         ),
         Cmd::Similar { ticket } => {
-            let view = desk.ticket(&ticket)?;
-            let similar = desk.similar_escalations(
-                &view.ticket.customer,
-                &view.ticket.documentation.summary,
-                Some(view.ticket.id),
-            )?;
-            printer.similar(&similar);
+            printer.similar(&desk.similar_to(&ticket)?);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Escalate(args) => {
@@ -569,9 +563,7 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             })
         }
         Cmd::Demo => {
-            drop(desk);
-            let report = escalator_core::demo::seed(&db, chrono::Utc::now())?;
-            printer.demo(&report);
+            printer.demo(&desk.load_demo()?);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Rebuild => {

@@ -156,6 +156,11 @@ impl Desk {
         store::find_user(self.store.read(), handle)
     }
 
+    /// The user who is about to work at this desk: they must exist and be active.
+    pub fn sign_in(&self, handle: &str) -> Result<User> {
+        active_user(self.store.read(), handle)
+    }
+
     pub fn set_user_active(&mut self, handle: &str, active: bool) -> Result<User> {
         self.store
             .write(|tx| store::set_user_active(tx, handle, active))
@@ -397,6 +402,23 @@ impl Desk {
         exclude: Option<TicketId>,
     ) -> Result<Vec<SimilarEscalation>> {
         store::similar_open_escalations(self.store.read(), customer, summary, exclude)
+    }
+
+    /// SOP §11 for an existing ticket: the open escalations it would duplicate.
+    pub fn similar_to(&self, reference: &str) -> Result<Vec<SimilarEscalation>> {
+        let conn = self.store.read();
+        let ticket = store::load_ticket(conn, store::find_ticket_id(conn, reference)?)?;
+        store::similar_open_escalations(
+            conn,
+            &ticket.customer,
+            &ticket.documentation.summary,
+            Some(ticket.id),
+        )
+    }
+
+    /// Adds the demo desk (see [`crate::demo`]) to this database, dated up to now.
+    pub fn load_demo(&self) -> Result<crate::demo::DemoReport> {
+        crate::demo::seed(&self.database_path, self.clock.now())
     }
 
     /// Walks every hash chain; see [`store::verify`].

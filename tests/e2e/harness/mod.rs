@@ -160,6 +160,29 @@ impl AppWindow {
         }
     }
 
+    /// Launches the app binary a second time, in this window's environment
+    /// (display, bus, database), and waits up to `timeout` for it to exit.
+    /// `None` means it was still running, and has been killed.
+    pub fn launch_again(&self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let mut second = self
+            .sandbox
+            .command(APPLICATION)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| self.fail(format!("cannot launch a second instance: {err}")));
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = second.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(POLL);
+        }
+        let _ = second.kill();
+        let _ = second.wait();
+        None
+    }
+
     /// Waits up to `timeout` until the webview shows the app's own page
     /// (not the `about:blank` it starts with) and that page has loaded.
     /// [`AppWindow::launch`] does this already; call it again after a reload.

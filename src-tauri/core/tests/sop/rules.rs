@@ -553,21 +553,7 @@ fn sop_10_2_confirm_notes_before_customer_confirmation_are_refused() {
 fn sop_10_3_notes_closing_without_resolution_notes_is_refused() {
     let mut f = Fixture::new();
     let key = f.proposed(Priority::P2);
-    f.run(
-        ANA,
-        &key,
-        Command::ValidateFix {
-            works: true,
-            note: String::new(),
-        },
-    );
-    f.run(
-        ANA,
-        &key,
-        Command::ConfirmWithCustomer {
-            note: String::new(),
-        },
-    );
+    f.validate_and_confirm(&key);
     let error = f.refuse(
         ANA,
         &key,
@@ -609,21 +595,7 @@ fn sop_10_closing_straight_after_a_proposal_lists_every_missing_step() {
 fn sop_11_required_a_reopen_needs_a_reason() {
     let mut f = Fixture::new();
     let key = f.proposed(Priority::P2);
-    f.run(
-        ANA,
-        &key,
-        Command::ValidateFix {
-            works: true,
-            note: String::new(),
-        },
-    );
-    f.run(
-        ANA,
-        &key,
-        Command::ConfirmWithCustomer {
-            note: String::new(),
-        },
-    );
+    f.validate_and_confirm(&key);
     f.run(
         ANA,
         &key,

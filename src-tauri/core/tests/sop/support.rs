@@ -139,6 +139,25 @@ impl Fixture {
         key
     }
 
+    /// SOP §10 steps 1 and 2 on a proposed resolution, as the owner ANA.
+    pub fn validate_and_confirm(&mut self, key: &str) {
+        self.run(
+            ANA,
+            key,
+            Command::ValidateFix {
+                works: true,
+                note: String::new(),
+            },
+        );
+        self.run(
+            ANA,
+            key,
+            Command::ConfirmWithCustomer {
+                note: String::new(),
+            },
+        );
+    }
+
     pub fn run(&mut self, actor: &str, key: &str, command: Command) {
         if let Err(error) = self.desk.execute(actor, key, command) {
             panic!("{actor} on {key}: {error}");

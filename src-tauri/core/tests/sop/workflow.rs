@@ -138,21 +138,7 @@ fn a_rejected_fix_goes_back_to_l2() {
 fn monitoring_then_close_and_reopen_back_to_the_l2_team() {
     let mut f = Fixture::new();
     let key = f.proposed(Priority::P2);
-    f.run(
-        ANA,
-        &key,
-        Command::ValidateFix {
-            works: true,
-            note: String::new(),
-        },
-    );
-    f.run(
-        ANA,
-        &key,
-        Command::ConfirmWithCustomer {
-            note: String::new(),
-        },
-    );
+    f.validate_and_confirm(&key);
     f.run(
         ANA,
         &key,
@@ -220,21 +206,7 @@ fn a_closed_ticket_accepts_only_notes_and_reopening() {
             summary: "Mail was in spam".into(),
         },
     );
-    f.run(
-        ANA,
-        &key,
-        Command::ValidateFix {
-            works: true,
-            note: String::new(),
-        },
-    );
-    f.run(
-        ANA,
-        &key,
-        Command::ConfirmWithCustomer {
-            note: String::new(),
-        },
-    );
+    f.validate_and_confirm(&key);
     f.run(
         ANA,
         &key,
