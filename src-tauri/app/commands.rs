@@ -29,7 +29,7 @@ pub fn get_glossary() -> Glossary {
 
 #[tauri::command(async)]
 pub fn list_users(desk: State<'_, OpenDesk>) -> Answer<Vec<User>> {
-    Ok(desk.lock().users()?)
+    Ok(desk.lock()?.users()?)
 }
 
 /// First run, or a new colleague at a shared desk.
@@ -41,7 +41,7 @@ pub fn create_user(
     role: Role,
     team: Option<Team>,
 ) -> Answer<User> {
-    Ok(desk.lock().add_user(&handle, &display_name, role, team)?)
+    Ok(desk.lock()?.add_user(&handle, &display_name, role, team)?)
 }
 
 /// Makes `handle` the actor of this window's commands.
@@ -51,7 +51,7 @@ pub fn sign_in(
     session: State<'_, Session>,
     handle: String,
 ) -> Answer<User> {
-    let user = desk.lock().sign_in(&handle)?;
+    let user = desk.lock()?.sign_in(&handle)?;
     session.set(&user.handle);
     Ok(user)
 }
@@ -61,7 +61,7 @@ pub fn queue_counts(
     desk: State<'_, OpenDesk>,
     session: State<'_, Session>,
 ) -> Answer<Vec<QueueCount>> {
-    Ok(desk.lock().queue_counts(&session.actor()?)?)
+    Ok(desk.lock()?.queue_counts(&session.actor()?)?)
 }
 
 #[tauri::command(async)]
@@ -70,12 +70,12 @@ pub fn list_tickets(
     session: State<'_, Session>,
     query: TicketQuery,
 ) -> Answer<TicketPage> {
-    Ok(desk.lock().tickets(&query, Some(&session.actor()?))?)
+    Ok(desk.lock()?.tickets(&query, Some(&session.actor()?))?)
 }
 
 #[tauri::command(async)]
 pub fn get_ticket(desk: State<'_, OpenDesk>, ticket: String) -> Answer<TicketDetail> {
-    Ok(desk.lock().ticket_detail(&ticket)?)
+    Ok(desk.lock()?.ticket_detail(&ticket)?)
 }
 
 #[tauri::command(async)]
@@ -84,7 +84,7 @@ pub fn open_ticket(
     session: State<'_, Session>,
     ticket: NewTicket,
 ) -> Answer<Outcome> {
-    Ok(desk.lock().open_ticket(&session.actor()?, ticket)?)
+    Ok(desk.lock()?.open_ticket(&session.actor()?, ticket)?)
 }
 
 /// Runs any ticket command; `version` is the ticket version the user saw.
@@ -97,7 +97,7 @@ pub fn execute_command(
     version: Option<u64>,
 ) -> Answer<Outcome> {
     let actor = session.actor()?;
-    let mut desk = desk.lock();
+    let mut desk = desk.lock()?;
     Ok(match version {
         Some(version) => desk.execute_at(&actor, &ticket, command, version)?,
         None => desk.execute(&actor, &ticket, command)?,
@@ -112,7 +112,7 @@ pub fn check_command(
     ticket: String,
     command: Command,
 ) -> Answer<Vec<Violation>> {
-    Ok(desk.lock().check(&session.actor()?, &ticket, &command)?)
+    Ok(desk.lock()?.check(&session.actor()?, &ticket, &command)?)
 }
 
 /// SOP §11 before submitting: open escalations this ticket would duplicate.
@@ -121,7 +121,7 @@ pub fn similar_escalations(
     desk: State<'_, OpenDesk>,
     ticket: String,
 ) -> Answer<Vec<SimilarEscalation>> {
-    Ok(desk.lock().similar_to(&ticket)?)
+    Ok(desk.lock()?.similar_to(&ticket)?)
 }
 
 /// Files chosen in the dialog or dropped on the window.
@@ -135,7 +135,7 @@ pub fn attach_files(
 ) -> Answer<Outcome> {
     let paths: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
     Ok(desk
-        .lock()
+        .lock()?
         .attach_files(&session.actor()?, &ticket, &paths, kind)?)
 }
 
@@ -148,7 +148,7 @@ pub fn open_attachment<R: tauri::Runtime>(
     sha256: String,
 ) -> Answer<()> {
     use tauri_plugin_opener::OpenerExt;
-    let path = desk.lock().attachment_path(&sha256)?;
+    let path = desk.lock()?.attachment_path(&sha256)?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|error| AppError::from(escalator_core::Error::Internal(error.to_string())))
@@ -157,10 +157,10 @@ pub fn open_attachment<R: tauri::Runtime>(
 /// Fills the desk with realistic demo tickets (new users and tickets only).
 #[tauri::command(async)]
 pub fn load_demo_data(desk: State<'_, OpenDesk>) -> Answer<DemoReport> {
-    Ok(desk.lock().load_demo()?)
+    Ok(desk.lock()?.load_demo()?)
 }
 
 #[tauri::command(async)]
 pub fn verify_audit_chain(desk: State<'_, OpenDesk>) -> Answer<VerifyReport> {
-    Ok(desk.lock().verify()?)
+    Ok(desk.lock()?.verify()?)
 }

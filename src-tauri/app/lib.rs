@@ -33,17 +33,22 @@ pub const DATABASE_ENV: &str = "ESCALATOR_DB";
 /// The database's file name inside the OS app-data directory.
 const DATABASE_FILE: &str = "escalator.db";
 
-/// The desk the whole app shares, opened once at startup.
-pub struct OpenDesk(Mutex<Desk>);
+/// The desk the whole app shares, opened once at startup, or why it could
+/// not be opened (a database from a newer Escalator, an unwritable folder).
+/// The app starts either way, so the window can say what is wrong.
+pub struct OpenDesk(Result<Mutex<Desk>, AppError>);
 
 impl OpenDesk {
-    /// Locks the desk for one command.
+    /// Locks the desk for one command, or returns why there is none.
     ///
     /// A panic while the lock was held does not make the desk unusable: the
     /// core applies every write in a single SQLite transaction, so a command
     /// that died left nothing half-written.
-    pub fn lock(&self) -> MutexGuard<'_, Desk> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    pub fn lock(&self) -> Result<MutexGuard<'_, Desk>, AppError> {
+        match &self.0 {
+            Ok(desk) => Ok(desk.lock().unwrap_or_else(PoisonError::into_inner)),
+            Err(problem) => Err(problem.clone()),
+        }
     }
 }
 
@@ -74,6 +79,8 @@ pub struct AppInfo {
     pub version: String,
     /// The database file this instance opened.
     pub database_path: String,
+    /// Why the database could not be opened, if it could not.
+    pub problem: Option<String>,
 }
 
 /// Adds Escalator's setup, plugins and commands to `base`.
@@ -90,13 +97,14 @@ pub fn builder<R: Runtime>(
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let path = database_path(app, database)?;
-            let desk = Desk::open(&path)?;
-            app.manage(OpenDesk(Mutex::new(desk)));
-            app.manage(Session::default());
+            let desk = Desk::open(&path).map_err(AppError::from);
             app.manage(AppInfo {
                 version: app.package_info().version.to_string(),
                 database_path: path.display().to_string(),
+                problem: desk.as_ref().err().map(|problem| problem.message.clone()),
             });
+            app.manage(OpenDesk(desk.map(Mutex::new)));
+            app.manage(Session::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -140,9 +148,10 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build());
-    builder(base, database)
-        .run(context())
-        .expect("Escalator failed to start");
+    if let Err(error) = builder(base, database).run(context()) {
+        eprintln!("Escalator could not start: {error}");
+        std::process::exit(1);
+    }
 }
 
 /// Resolves the database file and makes sure its directory exists.

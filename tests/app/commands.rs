@@ -25,6 +25,7 @@ fn app_info_reports_the_version_and_the_database_it_opened() {
         json!({
             "version": env!("CARGO_PKG_VERSION"),
             "database_path": database.display().to_string(),
+            "problem": null,
         })
     );
     assert!(database.is_file(), "setup opened the desk at {database:?}");
@@ -144,4 +145,28 @@ fn commands_act_as_the_signed_in_profile_and_refusals_carry_every_violation() {
     let counts = call(&app, "queue_counts", json!({})).unwrap();
     assert_eq!(counts[0]["queue"], "mine");
     assert_eq!(counts[0]["count"], 1);
+}
+
+#[test]
+fn a_database_it_cannot_open_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let database = dir.path().join("future.db");
+    escalator_core::Desk::open(&database).expect("a database");
+    let conn = escalator_core::store::Store::open(&database).expect("reopen");
+    conn.read()
+        .pragma_update(None, "user_version", 99)
+        .expect("pretend a newer schema");
+    drop(conn);
+
+    let app = start(&database);
+    let info = call(&app, "app_info", json!({})).unwrap();
+    assert!(
+        info["problem"]
+            .as_str()
+            .unwrap()
+            .contains("newer Escalator"),
+        "{info}"
+    );
+    let error = call(&app, "list_users", json!({})).unwrap_err();
+    assert_eq!(error["kind"], "storage", "{error}");
 }

@@ -21,6 +21,8 @@ export const desk = $state({
   /** Bumped after every change, so lists and views reload. */
   revision: 0,
   ready: false,
+  /** Why the database could not be opened; the app shows only this then. */
+  problem: null as null | { message: string; path: string },
 });
 
 /** How often an idle desk picks up changes made elsewhere (the CLI, another window). */
@@ -30,6 +32,11 @@ export async function start() {
   window.addEventListener("focus", () => void changed());
   setInterval(() => void changed(), REFRESH_MS);
   try {
+    const info = await backend.appInfo();
+    if (info.problem !== null) {
+      desk.problem = { message: info.problem, path: info.database_path };
+      return;
+    }
     const [glossary, users] = await Promise.all([backend.glossary(), backend.listUsers()]);
     desk.glossary = glossary;
     desk.users = users;
@@ -60,6 +67,7 @@ export function signOut() {
 
 /** Something changed on the desk: reload counts and let views refetch. */
 export async function changed() {
+  if (desk.problem) return;
   desk.revision++;
   try {
     desk.users = await backend.listUsers();

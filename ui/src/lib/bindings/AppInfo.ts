@@ -11,4 +11,8 @@ version: string,
 /**
  * The database file this instance opened.
  */
-database_path: string, };
+database_path: string, 
+/**
+ * Why the database could not be opened, if it could not.
+ */
+problem: string | null, };
