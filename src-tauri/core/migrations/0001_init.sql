@@ -40,7 +40,7 @@ BEGIN
     SELECT RAISE(ABORT, 'the event log is append-only');
 END;
 
--- Projection: one row per ticket, the folded state plus the columns queues filter on.
+-- Projection: one narrow row per ticket with the columns queues filter and sort on.
 CREATE TABLE tickets (
     id              TEXT PRIMARY KEY,
     number          INTEGER NOT NULL UNIQUE,
@@ -63,16 +63,26 @@ CREATE TABLE tickets (
     opened_at       TEXT NOT NULL,
     escalated_at    TEXT,
     updated_at      TEXT NOT NULL,
-    closed_at       TEXT,
-    state           TEXT NOT NULL
+    closed_at       TEXT
+);
+
+-- Projection: the whole folded ticket as JSON, for the ticket view. Kept apart
+-- so list queries over many tickets read narrow rows.
+CREATE TABLE ticket_state (
+    id    TEXT PRIMARY KEY REFERENCES tickets (id),
+    state TEXT NOT NULL
 );
 
 CREATE INDEX tickets_by_status ON tickets (status, updated_at);
-CREATE INDEX tickets_by_owner ON tickets (owner_id, status);
-CREATE INDEX tickets_by_team ON tickets (team, status);
+-- Queues filter by a person or team and a set of statuses, and list the most
+-- recently updated first: each index walks one person's tickets in that order
+-- and holds the status and priority, so a page reads only its 200 rows and a
+-- count reads no rows at all.
+CREATE INDEX tickets_by_owner ON tickets (owner_id, updated_at, status, priority);
+CREATE INDEX tickets_by_team ON tickets (team, updated_at, status, priority);
+CREATE INDEX tickets_by_assignee ON tickets (assignee_id, updated_at, status, priority);
+CREATE INDEX tickets_by_manager ON tickets (manager_id, updated_at, status, priority);
 CREATE INDEX tickets_by_customer ON tickets (customer_norm, status);
-CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status);
-CREATE INDEX tickets_by_manager ON tickets (manager_id, status);
 CREATE INDEX tickets_by_sla ON tickets (sla_state, status);
 
 -- Projection: summaries for search and the SOP §11 similarity check (rowid = tickets.number).

@@ -24,15 +24,35 @@ fn a_duplicate_is_blocked_before_submit_and_then_linked() {
     // Tickets made in the background show after the next refresh, as on a shared desk.
     switch_to(&window, "ana");
     select_ticket(&window, &second);
-    window.click("[data-action='escalate']");
-    window.click("#troubleshooting_complete");
-    window.click("#cannot_resolve_at_l1");
-    window.click("input[name='criterion'][value='repeated_occurrence']");
-    window.click("[data-step='assign']");
-    window.click("#escalation_type [data-value='software']");
-    window.click("input[name='reason'][value='crash_or_backend_failure']");
+    click_for(&window, "[data-action='escalate']", "#wizard-submit");
+    click_for(
+        &window,
+        "#troubleshooting_complete",
+        "#troubleshooting_complete:checked",
+    );
+    click_for(
+        &window,
+        "#cannot_resolve_at_l1",
+        "#cannot_resolve_at_l1:checked",
+    );
+    click_for(
+        &window,
+        "input[name='criterion'][value='repeated_occurrence']",
+        "input[name='criterion'][value='repeated_occurrence']:checked",
+    );
+    click_for(&window, "[data-step='assign']", "#escalation_type");
+    click_for(
+        &window,
+        "#escalation_type [data-value='software']",
+        "input[name='reason']",
+    );
+    click_for(
+        &window,
+        "input[name='reason'][value='crash_or_backend_failure']",
+        "input[name='reason'][value='crash_or_backend_failure']:checked",
+    );
     choose(&window, "#category", "software");
-    window.click("[data-step='notify']");
+    click_for(&window, "[data-step='notify']", ".mail");
 
     // Before submitting, the wizard already names the open escalation.
     window.wait_for_text(

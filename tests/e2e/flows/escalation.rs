@@ -27,15 +27,35 @@ fn a_ticket_goes_from_intake_to_closure_by_the_sop() {
     );
 
     // The escalation wizard: steps 1 and 3 filled, documentation missing.
-    window.click("[data-action='escalate']");
-    window.click("#troubleshooting_complete");
-    window.click("#cannot_resolve_at_l1");
-    window.click("input[name='criterion'][value='business_critical']");
+    click_for(&window, "[data-action='escalate']", "#wizard-submit");
+    click_for(
+        &window,
+        "#troubleshooting_complete",
+        "#troubleshooting_complete:checked",
+    );
+    click_for(
+        &window,
+        "#cannot_resolve_at_l1",
+        "#cannot_resolve_at_l1:checked",
+    );
+    click_for(
+        &window,
+        "input[name='criterion'][value='business_critical']",
+        "input[name='criterion'][value='business_critical']:checked",
+    );
     window.wait_for("[data-check='confirm'][data-ok='true']", WAIT);
     window.wait_for("[data-check='criteria'][data-ok='true']", WAIT);
-    window.click("[data-step='assign']");
-    window.click("#escalation_type [data-value='software']");
-    window.click("input[name='reason'][value='crash_or_backend_failure']");
+    click_for(&window, "[data-step='assign']", "#escalation_type");
+    click_for(
+        &window,
+        "#escalation_type [data-value='software']",
+        "input[name='reason']",
+    );
+    click_for(
+        &window,
+        "input[name='reason'][value='crash_or_backend_failure']",
+        "input[name='reason'][value='crash_or_backend_failure']:checked",
+    );
     choose(&window, "#category", "software");
     window.wait_for("[data-check='routing'][data-ok='true']", WAIT);
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
@@ -51,7 +71,7 @@ fn a_ticket_goes_from_intake_to_closure_by_the_sop() {
     assert!(window
         .text("[data-check='documentation']")
         .contains("§6 Step 2"));
-    window.click("[data-step='document']");
+    click_for(&window, "[data-step='document']", "#steps_to_reproduce");
     window.wait_for_text("[data-field='attachments'] .violation", "§6 Step 2", WAIT);
     window.screenshot("escalation-refused");
     let refused = invoke(&window, "get_ticket", json!({ "ticket": "ESC-1" }));
@@ -84,7 +104,7 @@ fn a_ticket_goes_from_intake_to_closure_by_the_sop() {
     window.wait_for_text("[data-field='attachments'] .done", "gateway.log", WAIT);
 
     // Everything is in place: escalate at P1.
-    window.click("[data-step='notify']");
+    click_for(&window, "[data-step='notify']", ".mail");
     window.wait_for_text(".mail", "Management (official channel)", WAIT);
     window.wait_for_text("#wizard-submit", "Escalate", WAIT);
     window.click("#wizard-submit");
@@ -188,13 +208,25 @@ fn a_major_outage_escalates_at_once_with_what_is_known() {
     window.click("#new-ticket-submit");
     wait_for_status(&window, "ESC-1", "open");
 
-    window.click("[data-action='escalate']");
-    window.click("input[name='criterion'][value='business_critical']");
-    window.click("[data-step='assign']");
-    window.click("#escalation_type [data-value='software']");
-    window.click("input[name='reason'][value='crash_or_backend_failure']");
+    click_for(&window, "[data-action='escalate']", "#wizard-submit");
+    click_for(
+        &window,
+        "input[name='criterion'][value='business_critical']",
+        "input[name='criterion'][value='business_critical']:checked",
+    );
+    click_for(&window, "[data-step='assign']", "#escalation_type");
+    click_for(
+        &window,
+        "#escalation_type [data-value='software']",
+        "input[name='reason']",
+    );
+    click_for(
+        &window,
+        "input[name='reason'][value='crash_or_backend_failure']",
+        "input[name='reason'][value='crash_or_backend_failure']:checked",
+    );
     choose(&window, "#category", "software");
-    window.click("[data-step='notify']");
+    click_for(&window, "[data-step='notify']", ".mail");
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
     window.click("#exception-outage");
     window.type_text(

@@ -15,6 +15,25 @@ mod screens;
 use crate::harness::{AppWindow, WAIT};
 use serde_json::{json, Value};
 
+/// Clicks `selector` until `then` appears. Right after a dialog opens or a
+/// wizard step renders, WebKit under load sometimes drops the first click
+/// (seen on a busy 2-core CI machine); a person never clicks that fast, so
+/// the test clicks again rather than fail on the harness's haste. It still
+/// fails if `then` never appears.
+pub fn click_for(window: &AppWindow, selector: &str, then: &str) {
+    for _ in 0..3 {
+        window.click(selector);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while std::time::Instant::now() < deadline {
+            if window.count(then) > 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    window.wait_for(then, WAIT);
+}
+
 /// Picks `value` in the `<select>` at `selector`, as a user choosing an option.
 pub fn choose(window: &AppWindow, selector: &str, value: &str) {
     window.wait_for(selector, WAIT);

@@ -36,10 +36,14 @@ fn the_demo_desk_screens() {
     window.click("[data-queue='mine']");
     window.click(".row:has(.status.open)");
     window.wait_for("article.ticket[data-status='open']", WAIT);
-    window.click("[data-action='escalate']");
+    click_for(&window, "[data-action='escalate']", "#wizard-submit");
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
-    window.click("input[name='criterion'][value='business_critical']");
-    window.click("[data-step='document']");
+    click_for(
+        &window,
+        "input[name='criterion'][value='business_critical']",
+        "input[name='criterion'][value='business_critical']:checked",
+    );
+    click_for(&window, "[data-step='document']", "#steps_to_reproduce");
     window.wait_for("[data-field='attachments'] .violation", WAIT);
     window.screenshot("escalation-wizard");
 }

@@ -30,8 +30,8 @@ pub fn project(conn: &Connection, ticket: &Ticket) -> Result<()> {
     conn.execute(
         "INSERT INTO tickets (id, number, key, customer, customer_norm, summary, product, priority, status,
              level, owner_id, team, assignee_id, category, escalation_type, management, manager_id, opened_at,
-             escalated_at, updated_at, closed_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+             escalated_at, updated_at, closed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
          ON CONFLICT (id) DO UPDATE SET
              customer = excluded.customer, customer_norm = excluded.customer_norm,
              summary = excluded.summary, product = excluded.product, priority = excluded.priority,
@@ -40,7 +40,7 @@ pub fn project(conn: &Connection, ticket: &Ticket) -> Result<()> {
              escalation_type = excluded.escalation_type, management = excluded.management,
              manager_id = excluded.manager_id,
              escalated_at = excluded.escalated_at, updated_at = excluded.updated_at,
-             closed_at = excluded.closed_at, state = excluded.state",
+             closed_at = excluded.closed_at",
         params![
             ticket.id.to_string(),
             ticket.number as i64,
@@ -63,8 +63,12 @@ pub fn project(conn: &Connection, ticket: &Ticket) -> Result<()> {
             escalated_at,
             timestamp(ticket.updated_at),
             ticket.closed_at.map(timestamp),
-            serde_json::to_string(ticket)?,
         ],
+    )?;
+    conn.execute(
+        "INSERT INTO ticket_state (id, state) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+        params![ticket.id.to_string(), serde_json::to_string(ticket)?],
     )?;
     conn.execute(
         "DELETE FROM ticket_search WHERE rowid = ?1",
@@ -106,7 +110,7 @@ pub struct RebuildReport {
 /// Drops every projection row and derives them again from the log.
 pub fn rebuild(conn: &Connection) -> Result<RebuildReport> {
     conn.execute_batch(
-        "DELETE FROM tickets; DELETE FROM ticket_search; DELETE FROM escalation_refusals;",
+        "DELETE FROM ticket_state; DELETE FROM tickets; DELETE FROM ticket_search; DELETE FROM escalation_refusals;",
     )?;
     let streams: Vec<String> = conn
         .prepare("SELECT ticket_id FROM events GROUP BY ticket_id ORDER BY MIN(position)")?
@@ -177,7 +181,7 @@ pub fn find_ticket_id(conn: &Connection, reference: &str) -> Result<TicketId> {
 pub fn load_ticket(conn: &Connection, id: TicketId) -> Result<Ticket> {
     let state: Option<String> = conn
         .query_row(
-            "SELECT state FROM tickets WHERE id = ?1",
+            "SELECT state FROM ticket_state WHERE id = ?1",
             [id.to_string()],
             |row| row.get(0),
         )
@@ -412,11 +416,15 @@ pub fn tickets(
     };
     let limit = query.limit.unwrap_or(200).min(MAX_PAGE);
     let offset = query.offset.unwrap_or(0);
+    // The page's rows are picked by the inner query, which the queue indexes
+    // answer alone (skipping `offset` entries costs no table reads); only
+    // those rows are then read in full.
     let sql = format!(
         "SELECT t.id, t.key, t.customer, t.summary, t.priority, t.status, t.level, o.handle, t.team, a.handle,
                 t.sla_state, t.opened_at, t.updated_at
          FROM tickets t JOIN users o ON o.id = t.owner_id LEFT JOIN users a ON a.id = t.assignee_id
-         WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+         WHERE t.rowid IN (SELECT t.rowid FROM tickets t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset})
+         ORDER BY {order}",
         filter.sql
     );
     let mut statement = conn.prepare_cached(&sql)?;

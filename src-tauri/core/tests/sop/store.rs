@@ -11,7 +11,8 @@ use rusqlite::Connection;
 pub fn projection_snapshot(conn: &Connection) -> Vec<String> {
     let mut rows = Vec::new();
     for sql in [
-        "SELECT id || '|' || key || '|' || status || '|' || level || '|' || COALESCE(team, '') || '|' || COALESCE(assignee_id, '') || '|' || state FROM tickets ORDER BY number",
+        "SELECT t.id || '|' || t.key || '|' || t.status || '|' || t.level || '|' || COALESCE(t.team, '') || '|' || COALESCE(t.assignee_id, '') || '|' || t.updated_at || '|' || s.state
+         FROM tickets t JOIN ticket_state s ON s.id = t.id ORDER BY t.number",
         "SELECT rowid || '|' || summary FROM ticket_search ORDER BY rowid",
     ] {
         let mut statement = conn.prepare(sql).unwrap();
