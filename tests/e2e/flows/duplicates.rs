@@ -25,33 +25,13 @@ fn a_duplicate_is_blocked_before_submit_and_then_linked() {
     switch_to(&window, "ana");
     select_ticket(&window, &second);
     click_for(&window, "[data-action='escalate']", "#wizard-submit");
-    click_for(
-        &window,
-        "#troubleshooting_complete",
-        "#troubleshooting_complete:checked",
-    );
-    click_for(
-        &window,
-        "#cannot_resolve_at_l1",
-        "#cannot_resolve_at_l1:checked",
-    );
-    click_for(
+    tick(&window, "#troubleshooting_complete");
+    tick(&window, "#cannot_resolve_at_l1");
+    tick(
         &window,
         "input[name='criterion'][value='repeated_occurrence']",
-        "input[name='criterion'][value='repeated_occurrence']:checked",
     );
-    click_for(&window, "[data-step='assign']", "#escalation_type");
-    click_for(
-        &window,
-        "#escalation_type [data-value='software']",
-        "input[name='reason']",
-    );
-    click_for(
-        &window,
-        "input[name='reason'][value='crash_or_backend_failure']",
-        "input[name='reason'][value='crash_or_backend_failure']:checked",
-    );
-    choose(&window, "#category", "software");
+    assign_software(&window);
     click_for(&window, "[data-step='notify']", ".mail");
 
     // Before submitting, the wizard already names the open escalation.

@@ -28,35 +28,15 @@ fn a_ticket_goes_from_intake_to_closure_by_the_sop() {
 
     // The escalation wizard: steps 1 and 3 filled, documentation missing.
     click_for(&window, "[data-action='escalate']", "#wizard-submit");
-    click_for(
-        &window,
-        "#troubleshooting_complete",
-        "#troubleshooting_complete:checked",
-    );
-    click_for(
-        &window,
-        "#cannot_resolve_at_l1",
-        "#cannot_resolve_at_l1:checked",
-    );
-    click_for(
+    tick(&window, "#troubleshooting_complete");
+    tick(&window, "#cannot_resolve_at_l1");
+    tick(
         &window,
         "input[name='criterion'][value='business_critical']",
-        "input[name='criterion'][value='business_critical']:checked",
     );
     window.wait_for("[data-check='confirm'][data-ok='true']", WAIT);
     window.wait_for("[data-check='criteria'][data-ok='true']", WAIT);
-    click_for(&window, "[data-step='assign']", "#escalation_type");
-    click_for(
-        &window,
-        "#escalation_type [data-value='software']",
-        "input[name='reason']",
-    );
-    click_for(
-        &window,
-        "input[name='reason'][value='crash_or_backend_failure']",
-        "input[name='reason'][value='crash_or_backend_failure']:checked",
-    );
-    choose(&window, "#category", "software");
+    assign_software(&window);
     window.wait_for("[data-check='routing'][data-ok='true']", WAIT);
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
 
@@ -209,23 +189,11 @@ fn a_major_outage_escalates_at_once_with_what_is_known() {
     wait_for_status(&window, "ESC-1", "open");
 
     click_for(&window, "[data-action='escalate']", "#wizard-submit");
-    click_for(
+    tick(
         &window,
         "input[name='criterion'][value='business_critical']",
-        "input[name='criterion'][value='business_critical']:checked",
     );
-    click_for(&window, "[data-step='assign']", "#escalation_type");
-    click_for(
-        &window,
-        "#escalation_type [data-value='software']",
-        "input[name='reason']",
-    );
-    click_for(
-        &window,
-        "input[name='reason'][value='crash_or_backend_failure']",
-        "input[name='reason'][value='crash_or_backend_failure']:checked",
-    );
-    choose(&window, "#category", "software");
+    assign_software(&window);
     click_for(&window, "[data-step='notify']", ".mail");
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
     window.click("#exception-outage");

@@ -34,6 +34,26 @@ pub fn click_for(window: &AppWindow, selector: &str, then: &str) {
     window.wait_for(then, WAIT);
 }
 
+/// Ticks the checkbox at `selector`.
+pub fn tick(window: &AppWindow, selector: &str) {
+    click_for(window, selector, &format!("{selector}:checked"));
+}
+
+/// Wizard step 3 for a software crash: type, reason, category (and so the team).
+pub fn assign_software(window: &AppWindow) {
+    click_for(window, "[data-step='assign']", "#escalation_type");
+    click_for(
+        window,
+        "#escalation_type [data-value='software']",
+        "input[name='reason']",
+    );
+    tick(
+        window,
+        "input[name='reason'][value='crash_or_backend_failure']",
+    );
+    choose(window, "#category", "software");
+}
+
 /// Picks `value` in the `<select>` at `selector`, as a user choosing an option.
 pub fn choose(window: &AppWindow, selector: &str, value: &str) {
     window.wait_for(selector, WAIT);

@@ -38,10 +38,9 @@ fn the_demo_desk_screens() {
     window.wait_for("article.ticket[data-status='open']", WAIT);
     click_for(&window, "[data-action='escalate']", "#wizard-submit");
     window.wait_for("[data-check='documentation'][data-ok='false']", WAIT);
-    click_for(
+    tick(
         &window,
         "input[name='criterion'][value='business_critical']",
-        "input[name='criterion'][value='business_critical']:checked",
     );
     click_for(&window, "[data-step='document']", "#steps_to_reproduce");
     window.wait_for("[data-field='attachments'] .violation", WAIT);
