@@ -177,6 +177,22 @@ enum Cmd {
         #[arg(long)]
         body: String,
     },
+    /// The team waits on the customer: pauses the SLA clocks that wait on them (owner only).
+    WaitCustomer {
+        ticket: String,
+        /// What the customer was asked for.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The customer answered: the paused SLA clocks run again (owner only).
+    CustomerResponded {
+        ticket: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// SLA clocks: explain a ticket's deadlines, record what fell due, show the config.
+    #[command(subcommand)]
+    Sla(SlaCmd),
     /// Print a ticket's event history (the audit trail).
     History { ticket: String },
     /// Verify every ticket's hash chain; exits 8 if one is broken.
@@ -185,6 +201,23 @@ enum Cmd {
     Rebuild,
     /// Load the demo desk: 8 people and a few dozen tickets in every state.
     Demo,
+}
+
+#[derive(Subcommand)]
+enum SlaCmd {
+    /// How each SLA deadline of the ticket was reached: the business hours
+    /// counted, the closed hours and holidays skipped, the pauses, the policy.
+    Explain {
+        ticket: String,
+        /// Only this target: escalate | acknowledge | customer_update | resolve
+        #[arg(long)]
+        target: Option<escalator_core::sla::Target>,
+    },
+    /// Record every SLA warning and breach that has fallen due (what the
+    /// app's scheduler does), and print them.
+    Sweep,
+    /// Print the SLA config in effect and the file it comes from.
+    Config,
 }
 
 #[derive(Subcommand)]
@@ -549,6 +582,30 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             &ticket,
             Command::RecordCustomerUpdate { channel, body },
         ),
+        Cmd::WaitCustomer { ticket, reason } => {
+            execute(&mut desk, &ticket, Command::WaitOnCustomer { reason })
+        }
+        Cmd::CustomerResponded { ticket, note } => {
+            execute(&mut desk, &ticket, Command::CustomerResponded { note })
+        }
+        Cmd::Sla(SlaCmd::Explain { ticket, target }) => {
+            let clocks: Vec<_> = desk
+                .clocks(&ticket)?
+                .into_iter()
+                .filter(|clock| target.is_none_or(|target| clock.target == target))
+                .collect();
+            printer.clocks(&desk.ticket(&ticket)?.ticket.key, &clocks);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Sla(SlaCmd::Sweep) => {
+            let sweep = desk.sweep_sla()?;
+            printer.sweep(&desk, &sweep)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Sla(SlaCmd::Config) => {
+            printer.sla_config(&desk.sla_config_path(), desk.sla_config());
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::History { ticket } => {
             printer.history(&desk, &desk.history(&ticket)?)?;
             Ok(ExitCode::SUCCESS)

@@ -4,9 +4,10 @@
 //! (`{"error": {"kind", "message", "violations"}}`), so a script parses one
 //! stream and branches on `kind` and the exit code.
 
-use escalator_core::desk::{Outcome, TicketView};
+use escalator_core::desk::{Outcome, SlaSweep, TicketView};
 use escalator_core::domain::{Ticket, User, UserId};
 use escalator_core::rules::SimilarEscalation;
+use escalator_core::sla::{ClockView, SlaConfig};
 use escalator_core::store::{RebuildReport, TicketSummary, VerifyReport};
 use escalator_core::{Desk, Error, Event};
 use serde::Serialize;
@@ -332,6 +333,71 @@ impl Printer {
             report.tickets_added,
             report.users_added
         );
+    }
+
+    pub fn clocks(&self, key: &str, clocks: &[ClockView]) {
+        if self.json {
+            return self.emit(&clocks);
+        }
+        if clocks.is_empty() {
+            say!("{key} has no SLA clock: it has no priority yet");
+            return;
+        }
+        for clock in clocks {
+            let state = serde_json::to_value(clock.state)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            say!(
+                "{key} {} (run {}): {state}, within {}",
+                clock.label,
+                clock.cycle,
+                clock.within
+            );
+            for line in clock.explanation.lines() {
+                say!("  {line}");
+            }
+            say!("");
+        }
+    }
+
+    pub fn sweep(&self, desk: &Desk, sweep: &SlaSweep) -> Result<(), Error> {
+        if self.json {
+            self.emit(&json!({
+                "recorded": sweep.recorded,
+                "next_check": sweep.next_check,
+            }));
+            return Ok(());
+        }
+        for event in &sweep.recorded {
+            let key = desk.ticket(&event.ticket_id.to_string())?.ticket.key;
+            let told = escalator_core::timeline::describe_all(std::slice::from_ref(event), &[]);
+            say!("{key}: {}", told[0].title);
+        }
+        say!(
+            "{} recorded; next check {}",
+            sweep.recorded.len(),
+            sweep
+                .next_check
+                .map_or("none (no clock runs)".to_string(), |at| at.to_rfc3339())
+        );
+        Ok(())
+    }
+
+    pub fn sla_config(&self, path: &std::path::Path, config: &SlaConfig) {
+        if self.json {
+            return self.emit(&json!({
+                "file": path,
+                "file_exists": path.exists(),
+                "toml": config.to_toml(),
+            }));
+        }
+        if path.exists() {
+            say!("# from {}", path.display());
+        } else {
+            say!("# the shipped defaults ({} does not exist)", path.display());
+        }
+        say!("{}", config.to_toml());
     }
 
     pub fn rebuild(&self, report: &RebuildReport) {

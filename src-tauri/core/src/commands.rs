@@ -99,6 +99,14 @@ pub enum Command {
         channel: CommunicationChannel,
         body: String,
     },
+    /// Owner (§9): the team waits on the customer; SLA clocks that wait on
+    /// the customer stop.
+    WaitOnCustomer { reason: String },
+    /// Owner: the customer answered; the stopped clocks run again.
+    CustomerResponded {
+        #[serde(default)]
+        note: String,
+    },
 }
 
 impl Command {
@@ -124,6 +132,8 @@ impl Command {
             Command::Reopen { .. } => "reopen",
             Command::AddNote { .. } => "add_note",
             Command::RecordCustomerUpdate { .. } => "record_customer_update",
+            Command::WaitOnCustomer { .. } => "wait_on_customer",
+            Command::CustomerResponded { .. } => "customer_responded",
         }
     }
 }

@@ -6,13 +6,15 @@
 //! writes nothing, except that a refused escalation is itself recorded (SOP
 //! §6 Step 2, reported on in the §13 review).
 
+use crate::alerts::{self, Alert, AlertSubject};
 use crate::attachments::{AttachmentStore, StagedFile, DEFAULT_MAX_BYTES};
 use crate::clock::{Clock, SystemClock};
 use crate::commands::{Command, NewTicket};
-use crate::domain::{AttachmentKind, Role, Team, Ticket, TicketId, User, UserId};
+use crate::domain::{AttachmentKind, Priority, Role, Team, Ticket, TicketId, User, UserId};
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
 use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
+use crate::sla::{ClockView, SlaConfig, TicketSla};
 use crate::store::{self, QueueCount, RebuildReport, Store, TicketPage, TicketQuery, VerifyReport};
 use crate::timeline::{describe_all, TimelineEntry};
 use chrono::{DateTime, Utc};
@@ -25,18 +27,57 @@ use ts_rs::TS;
 /// The largest command accepted, as JSON; ticket text beyond this is abuse.
 const MAX_COMMAND_BYTES: usize = 256 * 1024;
 
+/// The SLA config's file name, beside the database.
+pub const SLA_FILE: &str = "sla.toml";
+
+/// How many tickets one SLA sweep transaction handles.
+const SWEEP_BATCH: usize = 100;
+
+/// The `app_state` keys the desk keeps.
+const NOTIFIED_UP_TO: &str = "notifier.notified_up_to";
+const SLA_FINGERPRINT: &str = "sla.config_fingerprint";
+
 #[derive(Debug, Clone)]
 pub struct DeskConfig {
     /// Per-file attachment limit in bytes.
     pub max_attachment_bytes: u64,
+    pub sla: SlaConfig,
 }
 
 impl Default for DeskConfig {
     fn default() -> Self {
         Self {
             max_attachment_bytes: DEFAULT_MAX_BYTES,
+            sla: SlaConfig::default(),
         }
     }
+}
+
+impl DeskConfig {
+    /// The defaults, with the SLA config from `sla.toml` beside the database
+    /// when there is one (see `docs/sla.md`).
+    pub fn for_database(database: &Path) -> Result<DeskConfig> {
+        let path = sla_file_beside(database);
+        let sla = match std::fs::read_to_string(&path) {
+            Ok(text) => SlaConfig::from_toml(&text).map_err(|error| match error {
+                Error::InvalidInput { field, message } => Error::InvalidInput {
+                    field,
+                    message: format!("{message} (in {})", path.display()),
+                },
+                other => other,
+            })?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => SlaConfig::default(),
+            Err(error) => return Err(error.into()),
+        };
+        Ok(DeskConfig {
+            sla,
+            ..DeskConfig::default()
+        })
+    }
+}
+
+fn sla_file_beside(database: &Path) -> PathBuf {
+    database.parent().unwrap_or(Path::new(".")).join(SLA_FILE)
 }
 
 pub struct Desk {
@@ -44,6 +85,36 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     attachments: AttachmentStore,
     database_path: PathBuf,
+    sla: SlaConfig,
+}
+
+/// What one SLA sweep did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaSweep {
+    /// The warnings, breaches and management escalations it recorded.
+    pub recorded: Vec<Event>,
+    /// When the scheduler must sweep again; None when no clock runs.
+    pub next_check: Option<DateTime<Utc>>,
+}
+
+/// The desk's SLA alerts at a glance: the tray's icon, tooltip and menu.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SlaOverview {
+    pub imminent: u64,
+    pub breached: u64,
+    /// Breached first, then imminent; nearest deadline first.
+    pub urgent: Vec<UrgentTicket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UrgentTicket {
+    pub key: String,
+    pub customer: String,
+    pub priority: Option<Priority>,
+    pub breached: bool,
+    pub next_due: Option<DateTime<Utc>>,
+    /// "ESC-12 · Acme GmbH · P2 · due 14:30 (in 12m)".
+    pub label: String,
 }
 
 /// What an accepted command did: the ticket after it, and the new events.
@@ -53,12 +124,14 @@ pub struct Outcome {
     pub events: Vec<Event>,
 }
 
-/// What the ticket view shows: the ticket, its version and its timeline.
+/// What the ticket view shows: the ticket, its version, its timeline and its SLA clocks.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TicketDetail {
     pub ticket: Ticket,
     pub version: u64,
     pub timeline: Vec<TimelineEntry>,
+    /// The SLA clocks as of now.
+    pub clocks: Vec<ClockView>,
 }
 
 /// A ticket with its stream version, for optimistic concurrency.
@@ -69,10 +142,12 @@ pub struct TicketView {
 }
 
 impl Desk {
-    /// Opens the database at `path` with the system clock and default limits.
-    /// Attachments live in `attachments/` beside the database file.
+    /// Opens the database at `path` with the system clock, default limits
+    /// and the SLA config in `sla.toml` beside it (the shipped defaults when
+    /// there is none). Attachments live in `attachments/` beside the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Desk> {
-        Desk::open_with(path, Arc::new(SystemClock), DeskConfig::default())
+        let config = DeskConfig::for_database(path.as_ref())?;
+        Desk::open_with(path, Arc::new(SystemClock), config)
     }
 
     pub fn open_with(
@@ -83,12 +158,23 @@ impl Desk {
         let path = path.as_ref().to_path_buf();
         let store = Store::open(&path)?;
         let root = path.parent().unwrap_or(Path::new(".")).join("attachments");
-        Ok(Desk {
+        let mut desk = Desk {
             store,
             clock,
             attachments: AttachmentStore::new(root, config.max_attachment_bytes),
             database_path: path,
-        })
+            sla: config.sla,
+        };
+        desk.store.write(|tx| {
+            let fingerprint = store::hex_digest(desk.sla.to_toml().as_bytes());
+            if store::get_state(tx, SLA_FINGERPRINT)?.as_deref() != Some(&fingerprint) {
+                // Written by another config (or by a build before SLA projections).
+                reproject_sla(tx, &desk.sla)?;
+                store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
+            }
+            Ok(())
+        })?;
+        Ok(desk)
     }
 
     pub fn database_path(&self) -> &Path {
@@ -172,6 +258,7 @@ impl Desk {
     pub fn open_ticket(&mut self, actor: &str, new: NewTicket) -> Result<Outcome> {
         check_size(&new)?;
         let now = self.clock.now();
+        let sla = &self.sla;
         self.store.write(|tx| {
             let actor = active_user(tx, actor)?;
             let number = store::next_ticket_number(tx)?;
@@ -189,6 +276,7 @@ impl Desk {
             let ticket = Ticket::replay(&events)
                 .ok_or_else(|| Error::Internal("a new stream did not open".into()))?;
             store::project(tx, &ticket)?;
+            project_sla(tx, ticket.id, &events, sla)?;
             Ok(Outcome { ticket, events })
         })
     }
@@ -278,6 +366,7 @@ impl Desk {
         }
         let now = self.clock.now();
         let attachments = &self.attachments;
+        let sla = &self.sla;
         let decided = self.store.write(|tx| {
             let actor = active_user(tx, actor)?;
             let id = store::find_ticket_id(tx, reference)?;
@@ -327,6 +416,8 @@ impl Desk {
                 }
             }
             store::project(tx, &ticket)?;
+            let stream: Vec<Event> = events.into_iter().chain(appended.iter().cloned()).collect();
+            project_sla(tx, id, &stream, sla)?;
             for staged in keep {
                 attachments.keep(staged)?;
             }
@@ -356,6 +447,7 @@ impl Desk {
             ticket: store::load_ticket(conn, id)?,
             version: events.last().map_or(0, |event| event.seq),
             timeline: describe_all(&events, &store::list_users(conn)?),
+            clocks: TicketSla::from_events(&events).views(&self.sla, self.clock.now()),
         })
     }
 
@@ -428,7 +520,209 @@ impl Desk {
 
     /// Derives every projection again from the log.
     pub fn rebuild_projections(&mut self) -> Result<RebuildReport> {
-        self.store.write(|tx| store::rebuild(tx))
+        let sla = &self.sla;
+        self.store.write(|tx| {
+            let report = store::rebuild(tx)?;
+            reproject_sla(tx, sla)?;
+            Ok(report)
+        })
+    }
+
+    // ---- SLA ---------------------------------------------------------------
+
+    pub fn sla_config(&self) -> &SlaConfig {
+        &self.sla
+    }
+
+    /// Where the SLA config file of this desk lives (it may not exist yet).
+    pub fn sla_config_path(&self) -> PathBuf {
+        sla_file_beside(&self.database_path)
+    }
+
+    /// Saves `config` to the SLA file and recomputes every open ticket's
+    /// deadlines with it. The file is replaced atomically, and the old one
+    /// stays if anything fails.
+    pub fn set_sla_config(&mut self, config: SlaConfig) -> Result<()> {
+        let path = self.sla_config_path();
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut staged = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut staged, sla_file_text(&config).as_bytes())?;
+        let fingerprint = store::hex_digest(config.to_toml().as_bytes());
+        self.store.write(|tx| {
+            reproject_sla(tx, &config)?;
+            store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
+            staged
+                .persist(&path)
+                .map_err(|error| Error::from(error.error))?;
+            Ok(())
+        })?;
+        self.sla = config;
+        Ok(())
+    }
+
+    /// Records every SLA warning and breach that has fallen due by now, and
+    /// the SOP §5.3 management escalations they raise. Only the tickets the
+    /// index says are due are read. Each threshold is recorded once.
+    pub fn sweep_sla(&mut self) -> Result<SlaSweep> {
+        let now = self.clock.now();
+        let sla = &self.sla;
+        let mut recorded = Vec::new();
+        loop {
+            let (looked_at, appended) = self.store.write(|tx| {
+                let due = store::due_for_check(tx, now, SWEEP_BATCH)?;
+                let mut appended = Vec::new();
+                for id in &due {
+                    let mut events = store::load_stream(tx, *id)?;
+                    let bodies = TicketSla::from_events(&events).due_alerts(sla, now);
+                    if !bodies.is_empty() {
+                        let mut ticket = Ticket::replay(&events).ok_or_else(|| {
+                            Error::Internal(format!("stream {id} has no opening"))
+                        })?;
+                        let head = events.last().map_or(0, |event| event.seq);
+                        let new = store::append(
+                            tx,
+                            *id,
+                            &ticket.key,
+                            head,
+                            User::system_id(),
+                            now,
+                            bodies,
+                        )?;
+                        for event in &new {
+                            ticket.apply(event);
+                        }
+                        store::project(tx, &ticket)?;
+                        events.extend(new.iter().cloned());
+                        appended.extend(new);
+                    }
+                    project_sla(tx, *id, &events, sla)?;
+                }
+                Ok((due.len(), appended))
+            })?;
+            let progressed = !appended.is_empty();
+            recorded.extend(appended);
+            if looked_at < SWEEP_BATCH || !progressed {
+                break;
+            }
+        }
+        Ok(SlaSweep {
+            recorded,
+            next_check: store::next_check(self.store.read())?,
+        })
+    }
+
+    /// When the scheduler must next look at the desk.
+    pub fn next_sla_check(&self) -> Result<Option<DateTime<Utc>>> {
+        store::next_check(self.store.read())
+    }
+
+    /// The ticket's SLA clocks as of now, with their explanations.
+    pub fn clocks(&self, reference: &str) -> Result<Vec<ClockView>> {
+        let conn = self.store.read();
+        let events = store::load_stream(conn, store::find_ticket_id(conn, reference)?)?;
+        Ok(TicketSla::from_events(&events).views(&self.sla, self.clock.now()))
+    }
+
+    /// Counts and the most urgent tickets, for the tray.
+    pub fn sla_overview(&self, limit: usize) -> Result<SlaOverview> {
+        let conn = self.store.read();
+        let (imminent, breached) = store::alert_counts(conn)?;
+        let now = self.clock.now();
+        let urgent = store::most_urgent(conn, limit)?
+            .into_iter()
+            .map(|ticket| {
+                let zone = ticket
+                    .priority
+                    .and_then(|priority| {
+                        let policy = self.sla.policy_for(priority);
+                        self.sla.calendars().get(&policy.calendar)
+                    })
+                    .map_or(chrono_tz::UTC, |calendar| calendar.time_zone());
+                let when = ticket
+                    .next_due
+                    .map(|due| alerts::due_phrase(due, now, &zone))
+                    .unwrap_or_else(|| "paused".into());
+                let priority = ticket.priority.map_or("", Priority::code);
+                UrgentTicket {
+                    label: format!("{} · {} · {priority} · {when}", ticket.key, ticket.customer),
+                    key: ticket.key,
+                    customer: ticket.customer,
+                    priority: ticket.priority,
+                    breached: ticket.breached,
+                    next_due: ticket.next_due,
+                }
+            })
+            .collect();
+        Ok(SlaOverview {
+            imminent,
+            breached,
+            urgent,
+        })
+    }
+
+    /// Where the notifier stopped reading the log. The first time, that is
+    /// the end of the log: a new install does not replay old alerts.
+    pub fn notifier_cursor(&mut self) -> Result<i64> {
+        self.store
+            .write(|tx| match store::get_state(tx, NOTIFIED_UP_TO)? {
+                Some(value) => value
+                    .parse()
+                    .map_err(|_| Error::Internal(format!("malformed notifier cursor {value}"))),
+                None => {
+                    let end = store::last_position(tx)?;
+                    store::set_state(tx, NOTIFIED_UP_TO, &end.to_string())?;
+                    Ok(end)
+                }
+            })
+    }
+
+    pub fn set_notifier_cursor(&mut self, position: i64) -> Result<()> {
+        self.store
+            .write(|tx| store::set_state(tx, NOTIFIED_UP_TO, &position.to_string()))
+    }
+
+    /// The alerts logged after `position`, worded as of now, oldest first,
+    /// and the position to read on from next time.
+    pub fn alerts_after(&self, position: i64, limit: usize) -> Result<(Vec<Alert>, i64)> {
+        let conn = self.store.read();
+        let now = self.clock.now();
+        // Every event up to the log's end as read now is committed, so
+        // nothing can appear behind the new cursor later.
+        let end = store::last_position(conn)?;
+        let found = store::events_between(conn, position, end, alerts::ALERT_KINDS, limit)?;
+        let cursor = match found.last() {
+            Some((last, _)) if found.len() == limit => *last,
+            _ => end,
+        };
+        let mut alerts = Vec::new();
+        for (position, event) in found {
+            let ticket = store::load_ticket(conn, event.ticket_id)?;
+            let subject = AlertSubject {
+                key: ticket.key,
+                customer: ticket.customer,
+                priority: ticket.priority,
+            };
+            alerts.extend(Alert::from_event(
+                position, &event, &subject, &self.sla, now,
+            ));
+        }
+        Ok((alerts, cursor.max(position)))
+    }
+
+    /// Reads the SLA file again (after the app saved it), recomputing the
+    /// deadlines if it changed.
+    pub fn reload_sla_config(&mut self) -> Result<()> {
+        let config = DeskConfig::for_database(&self.database_path)?.sla;
+        let fingerprint = store::hex_digest(config.to_toml().as_bytes());
+        self.store.write(|tx| {
+            if store::get_state(tx, SLA_FINGERPRINT)?.as_deref() != Some(&fingerprint) {
+                reproject_sla(tx, &config)?;
+                store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
+            }
+            Ok(())
+        })?;
+        self.sla = config;
+        Ok(())
     }
 
     /// Raw read access for reports and tests.
@@ -485,6 +779,45 @@ fn context_for(conn: &Connection, ticket: &Ticket, command: &Command) -> Result<
         similar,
         link_target,
     })
+}
+
+/// Rewrites a ticket's SLA projection row from its whole stream.
+fn project_sla(
+    conn: &Connection,
+    id: TicketId,
+    events: &[Event],
+    config: &SlaConfig,
+) -> Result<()> {
+    let sla = TicketSla::from_events(events);
+    store::project_sla(
+        conn,
+        id,
+        &store::SlaRow {
+            state: sla.recorded_state(),
+            next_check: sla.next_check(config),
+            next_due: sla.next_due(config),
+        },
+    )
+}
+
+/// Recomputes the SLA projection of every ticket not closed (a closed
+/// ticket's clocks have all stopped).
+fn reproject_sla(conn: &Connection, config: &SlaConfig) -> Result<()> {
+    for id in store::unclosed_tickets(conn)? {
+        project_sla(conn, id, &store::load_stream(conn, id)?, config)?;
+    }
+    Ok(())
+}
+
+/// The text written to `sla.toml`: a header pointing at the documentation,
+/// then the config.
+fn sla_file_text(config: &SlaConfig) -> String {
+    format!(
+        "# Escalator SLA policies, calendars and warning points.\n\
+         # Saved by Escalator; edit here or in the app (Settings → SLA policies).\n\
+         # The shipped defaults, with comments on every key, are in docs/sla.md.\n\n{}",
+        config.to_toml()
+    )
 }
 
 fn check_size(value: &impl Serialize) -> Result<()> {

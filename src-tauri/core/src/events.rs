@@ -10,6 +10,7 @@ use crate::domain::{
     EscalationType, EventId, ExceptionKind, Priority, Team, TicketId, UserId,
 };
 use crate::rules::Violation;
+use crate::sla::Target;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -58,6 +59,14 @@ pub enum EventBody {
     Reopened(Reopened),
     NoteAdded(NoteAdded),
     CustomerUpdateSent(CustomerUpdateSent),
+    /// The team asked the customer for something; the SLA clocks that wait
+    /// on the customer stop until they answer.
+    WaitingOnCustomer(WaitingOnCustomer),
+    CustomerResponded(Remark),
+    /// An SLA warning point was reached (recorded once, by the scheduler).
+    SlaWarned(SlaAlert),
+    /// An SLA target's deadline passed before it was met.
+    SlaBreached(SlaAlert),
 }
 
 impl EventBody {
@@ -87,6 +96,10 @@ impl EventBody {
             EventBody::Reopened(_) => "Reopened",
             EventBody::NoteAdded(_) => "NoteAdded",
             EventBody::CustomerUpdateSent(_) => "CustomerUpdateSent",
+            EventBody::WaitingOnCustomer(_) => "WaitingOnCustomer",
+            EventBody::CustomerResponded(_) => "CustomerResponded",
+            EventBody::SlaWarned(_) => "SlaWarned",
+            EventBody::SlaBreached(_) => "SlaBreached",
         }
     }
 
@@ -277,4 +290,25 @@ pub struct NoteAdded {
 pub struct CustomerUpdateSent {
     pub channel: CommunicationChannel,
     pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WaitingOnCustomer {
+    /// What the team asked the customer for.
+    pub reason: String,
+}
+
+/// One warning point or breach of one run of an SLA target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SlaAlert {
+    pub target: Target,
+    /// Which run of the target (a customer update or a reopening starts a new one).
+    pub cycle: u32,
+    /// The warning point as configured ("75%", "15m before"); "breach" for a breach.
+    pub threshold: String,
+    pub policy: String,
+    /// When the point was reached; the event itself is dated when it was recorded.
+    pub reached_at: DateTime<Utc>,
+    /// The target's deadline.
+    pub due: DateTime<Utc>,
 }

@@ -12,6 +12,7 @@
 //! - [`store`] keeps the append-only, hash-chained event log in SQLite and the
 //!   projections the UI reads, updated in the same transaction.
 
+pub mod alerts;
 pub mod attachments;
 pub mod clock;
 pub mod commands;
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod rules;
+pub mod scheduler;
 pub mod sla;
 pub mod store;
 pub mod timeline;

@@ -5,7 +5,7 @@
 //! notes and customer communication are marked, so the UI can keep them apart
 //! (SOP §7: avoid internal details in customer communication).
 
-use crate::domain::{User, UserId};
+use crate::domain::{EscalationReason, User, UserId};
 use crate::events::{Event, EventBody};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -147,7 +147,13 @@ pub fn describe(event: &Event, users: &HashMap<UserId, &User>) -> TimelineEntry 
             )
         }
         EventBody::ManagementEscalated(raised) => (
-            if raised.automatic {
+            if raised.automatic
+                && raised
+                    .reasons
+                    .contains(&EscalationReason::SlaBreachImminent)
+            {
+                "Escalated to management: the SLA is about to breach (SOP §5.3)".to_string()
+            } else if raised.automatic {
                 "Management notified (P1, SOP §8)".to_string()
             } else {
                 "Escalated to management (SOP §5.3)".to_string()
@@ -211,6 +217,31 @@ pub fn describe(event: &Event, users: &HashMap<UserId, &User>) -> TimelineEntry 
                 text(&update.body),
             )
         }
+        EventBody::WaitingOnCustomer(wait) => (
+            "Waiting on the customer: SLA clocks paused".into(),
+            text(&wait.reason),
+        ),
+        EventBody::CustomerResponded(remark) => (
+            "The customer responded: SLA clocks running again".into(),
+            text(&remark.note),
+        ),
+        EventBody::SlaWarned(alert) => (
+            format!(
+                "SLA warning: {} {} (due {})",
+                alert.target.label(),
+                describe_threshold(&alert.threshold),
+                alert.due.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None,
+        ),
+        EventBody::SlaBreached(alert) => (
+            format!(
+                "SLA breached: {} was due {}",
+                alert.target.label(),
+                alert.due.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None,
+        ),
     };
     TimelineEntry {
         seq: event.seq,
@@ -221,5 +252,14 @@ pub fn describe(event: &Event, users: &HashMap<UserId, &User>) -> TimelineEntry 
         title,
         detail,
         audience,
+    }
+}
+
+/// "75%" → "75% of the time used"; "15m before" → "15m before the deadline".
+fn describe_threshold(threshold: &str) -> String {
+    if threshold.ends_with('%') {
+        format!("{threshold} of the time used")
+    } else {
+        format!("{threshold} the deadline")
     }
 }

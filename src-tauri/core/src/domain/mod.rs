@@ -21,8 +21,8 @@ pub use sop::{
     ExceptionKind, Level, Priority, Role, Status, Team,
 };
 pub use ticket::{
-    Attachment, CustomerUpdate, Documentation, Escalation, ExceptionRecord, InfoExchange,
-    InternalNote, ManagementEscalation, Resolution, Ticket, TroubleshootingStep,
+    Attachment, CustomerUpdate, CustomerWait, Documentation, Escalation, ExceptionRecord,
+    InfoExchange, InternalNote, ManagementEscalation, Resolution, Ticket, TroubleshootingStep,
 };
 pub use user::User;
 pub use vocabulary::UnknownValue;

@@ -43,6 +43,9 @@ pub struct Ticket {
     pub linked_to: Vec<TicketId>,
     pub notes: Vec<InternalNote>,
     pub customer_updates: Vec<CustomerUpdate>,
+    /// The team waits on the customer (SOP §7); some SLA clocks stop meanwhile.
+    #[serde(default)]
+    pub waiting_on_customer: Option<CustomerWait>,
     pub reopen_count: u32,
     pub monitoring_until: Option<DateTime<Utc>>,
     pub opened_at: DateTime<Utc>,
@@ -145,6 +148,13 @@ pub struct InternalNote {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CustomerWait {
+    pub reason: String,
+    pub by: UserId,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CustomerUpdate {
     pub channel: CommunicationChannel,
     pub body: String,
@@ -192,6 +202,7 @@ impl Ticket {
             linked_to: Vec::new(),
             notes: Vec::new(),
             customer_updates: Vec::new(),
+            waiting_on_customer: None,
             reopen_count: 0,
             monitoring_until: None,
             opened_at: event.at,
@@ -206,12 +217,19 @@ impl Ticket {
         let (by, at) = (event.actor, event.at);
         // A refused escalation is audit history only: it changes nothing about
         // the ticket, so a refused command leaves the projections untouched.
-        if matches!(event.body, EventBody::EscalationRefused(_)) {
+        // SLA alerts are read by the SLA fold (`sla::TicketSla`), not here.
+        if matches!(
+            event.body,
+            EventBody::EscalationRefused(_) | EventBody::SlaWarned(_) | EventBody::SlaBreached(_)
+        ) {
             return;
         }
         self.updated_at = at;
         match &event.body {
-            EventBody::TicketOpened(_) | EventBody::EscalationRefused(_) => {}
+            EventBody::TicketOpened(_)
+            | EventBody::EscalationRefused(_)
+            | EventBody::SlaWarned(_)
+            | EventBody::SlaBreached(_) => {}
             EventBody::DocumentationUpdated(change) => {
                 let doc = &mut self.documentation;
                 let fields = [
@@ -345,6 +363,7 @@ impl Ticket {
             }
             EventBody::Closed(_) => {
                 self.status = Status::Closed;
+                self.waiting_on_customer = None;
                 self.closed_at = Some(at);
                 self.monitoring_until = None;
             }
@@ -376,6 +395,14 @@ impl Ticket {
                 by,
                 at,
             }),
+            EventBody::WaitingOnCustomer(wait) => {
+                self.waiting_on_customer = Some(CustomerWait {
+                    reason: wait.reason.clone(),
+                    by,
+                    since: at,
+                })
+            }
+            EventBody::CustomerResponded(_) => self.waiting_on_customer = None,
         }
     }
 

@@ -489,6 +489,44 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
                 )]
             })
         }
+        Command::WaitOnCustomer { reason } => {
+            checks.require(is_owner, || Rule::CustomerCommunication.violation());
+            checks.require(!status.is_resolved(), || {
+                Rule::WorkflowState.violation_with(format!(
+                    "{} is resolved: there is nothing to wait on the customer for",
+                    ticket.key
+                ))
+            });
+            checks.require(ticket.waiting_on_customer.is_none(), || {
+                Rule::WorkflowState
+                    .violation_with(format!("{} is already waiting on the customer", ticket.key))
+            });
+            checks.text(
+                reason,
+                Rule::AuditText,
+                "reason",
+                "Say what the customer was asked for",
+            );
+            checks.finish(|| {
+                vec![EventBody::WaitingOnCustomer(
+                    crate::events::WaitingOnCustomer {
+                        reason: reason.trim().to_string(),
+                    },
+                )]
+            })
+        }
+        Command::CustomerResponded { note } => {
+            checks.require(is_owner, || Rule::CustomerCommunication.violation());
+            checks.require(ticket.waiting_on_customer.is_some(), || {
+                Rule::WorkflowState
+                    .violation_with(format!("{} is not waiting on the customer", ticket.key))
+            });
+            checks.finish(|| {
+                vec![EventBody::CustomerResponded(Remark {
+                    note: note.trim().to_string(),
+                })]
+            })
+        }
     }
 }
 

@@ -18,6 +18,8 @@
 //! - [`SlaTarget`]: one [`Target`] of one policy, which computes the
 //!   deadline, evaluates warnings ([`Evaluation`]) and explains itself
 //!   ([`Explanation`]).
+//! - [`TicketSla`]: a ticket's clocks read off its event stream, and what
+//!   the scheduler must record when.
 
 mod calendar;
 mod clock;
@@ -27,6 +29,8 @@ mod explain;
 mod ics;
 mod target;
 mod thresholds;
+mod ticket;
+mod view;
 
 pub use calendar::{Calendar, Holiday, Opening, WeeklyHours, SEARCH_HORIZON_YEARS};
 pub use clock::{deadline, elapsed, Pause, PauseReason};
@@ -36,3 +40,5 @@ pub use explain::{AppliedPause, ClosedStretch, Explanation, Segment};
 pub use ics::parse_ics;
 pub use target::Target;
 pub use thresholds::{Checkpoint, Evaluation, Threshold, Thresholds, Warning};
+pub use ticket::{threshold_code, ClockRun, ClockState, ClockStatus, TicketSla, BREACH};
+pub use view::ClockView;

@@ -105,6 +105,42 @@ pub fn load_stream(conn: &Connection, ticket: TicketId) -> Result<Vec<Event>> {
     .collect()
 }
 
+/// Events of the given kinds logged in `(after, up_to]` (positions are the
+/// log's own order, across tickets), oldest first, with their positions:
+/// how the notifier reads what happened since it last looked.
+pub fn events_between(
+    conn: &Connection,
+    after: i64,
+    up_to: i64,
+    kinds: &[&str],
+    limit: usize,
+) -> Result<Vec<(i64, Event)>> {
+    let kinds = serde_json::to_string(kinds)?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, ticket_id, seq, kind, payload, actor, at, prev_hash, hash, position
+         FROM events
+         WHERE position > ?1 AND position <= ?2 AND kind IN (SELECT value FROM json_each(?3))
+         ORDER BY position LIMIT ?4",
+    )?;
+    let rows = statement.query_map(params![after, up_to, kinds, limit as i64], |row| {
+        Ok((StoredRow::read(row)?, row.get::<_, i64>(9)?))
+    })?;
+    rows.map(|row| {
+        let ((row, hash), position) = row?;
+        Ok((position, row.into_event(hash)?))
+    })
+    .collect()
+}
+
+/// The position of the last event logged; 0 for an empty log.
+pub fn last_position(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(position), 0) FROM events", [], |row| {
+            row.get(0)
+        })?,
+    )
+}
+
 /// Every stream's first break, if any, after walking every event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct VerifyReport {

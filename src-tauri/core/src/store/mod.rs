@@ -8,10 +8,12 @@
 mod log;
 mod projection;
 mod similarity;
+mod sla;
 mod users;
 
 pub use log::{
-    append, hex_digest, load_stream, stream_head, verify, ChainBreak, VerifyReport, GENESIS_HASH,
+    append, events_between, hex_digest, last_position, load_stream, stream_head, verify,
+    ChainBreak, VerifyReport, GENESIS_HASH,
 };
 pub use projection::{
     find_ticket_id, load_ticket, next_ticket_number, project, queue_counts, rebuild,
@@ -19,6 +21,10 @@ pub use projection::{
     MAX_PAGE,
 };
 pub use similarity::{significant_terms, similar_open_escalations, SIMILARITY_THRESHOLD};
+pub use sla::{
+    alert_counts, due_for_check, get_state, most_urgent, next_check, project_sla, set_state,
+    unclosed_tickets, AlertedTicket, SlaRow,
+};
 pub use users::{find_user, insert_user, list_users, set_user_active, user_by_id};
 
 use crate::error::{Error, Result};
@@ -27,7 +33,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Numbered, append-only migrations; schema N is `MIGRATIONS[N - 1]`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_sla.sql"),
+];
 
 /// Marks a database file as Escalator's (`PRAGMA application_id`, "ESC1").
 const APPLICATION_ID: i64 = 0x4553_4331;

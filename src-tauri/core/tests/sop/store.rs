@@ -94,7 +94,7 @@ fn a_database_from_a_newer_schema_is_refused_untouched() {
             error,
             Error::SchemaTooNew {
                 found: 99,
-                supported: 1
+                supported: escalator_core::store::SCHEMA_VERSION
             }
         ),
         "{error:?}"
@@ -251,6 +251,7 @@ fn attachments_are_content_addressed_in_the_data_directory() {
 fn an_oversized_attachment_is_refused_and_nothing_is_written() {
     let mut f = Fixture::with_config(DeskConfig {
         max_attachment_bytes: 1024,
+        ..DeskConfig::default()
     });
     let key = f.open(
         "Acme Corp",
