@@ -27,6 +27,14 @@ const COMMANDS: &[&str] = &[
     "open_attachment",
     "load_demo_data",
     "verify_audit_chain",
+    "get_sla_settings",
+    "save_sla_settings",
+    "import_holidays",
+    "open_sla_file",
+    "get_alert_settings",
+    "snooze_alerts",
+    "set_notifications_paused",
+    "set_autostart",
 ];
 
 fn main() {

@@ -3,16 +3,20 @@
 //! SQLite work off the main thread.
 
 use crate::error::AppError;
+use crate::monitor::{self, AlertSettings, Alerts};
 use crate::{AppInfo, OpenDesk, Session};
 use escalator_core::commands::NewTicket;
 use escalator_core::demo::DemoReport;
 use escalator_core::desk::{Outcome, TicketDetail};
 use escalator_core::domain::{AttachmentKind, Glossary, Role, Team, User};
 use escalator_core::rules::{SimilarEscalation, Violation};
+use escalator_core::sla::SlaSettings;
 use escalator_core::store::{QueueCount, TicketPage, TicketQuery, VerifyReport};
 use escalator_core::Command;
+use serde::Serialize;
 use std::path::PathBuf;
 use tauri::State;
+use ts_rs::TS;
 
 type Answer<T> = Result<T, AppError>;
 
@@ -82,9 +86,12 @@ pub fn get_ticket(desk: State<'_, OpenDesk>, ticket: String) -> Answer<TicketDet
 pub fn open_ticket(
     desk: State<'_, OpenDesk>,
     session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
     ticket: NewTicket,
 ) -> Answer<Outcome> {
-    Ok(desk.lock()?.open_ticket(&session.actor()?, ticket)?)
+    let outcome = desk.lock()?.open_ticket(&session.actor()?, ticket)?;
+    alerts.tickets_changed();
+    Ok(outcome)
 }
 
 /// Runs any ticket command; `version` is the ticket version the user saw.
@@ -92,16 +99,19 @@ pub fn open_ticket(
 pub fn execute_command(
     desk: State<'_, OpenDesk>,
     session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
     ticket: String,
     command: Command,
     version: Option<u64>,
 ) -> Answer<Outcome> {
     let actor = session.actor()?;
     let mut desk = desk.lock()?;
-    Ok(match version {
+    let outcome = match version {
         Some(version) => desk.execute_at(&actor, &ticket, command, version)?,
         None => desk.execute(&actor, &ticket, command)?,
-    })
+    };
+    alerts.tickets_changed();
+    Ok(outcome)
 }
 
 /// What the rules would say, without doing it: the wizard's live checklist.
@@ -156,8 +166,121 @@ pub fn open_attachment<R: tauri::Runtime>(
 
 /// Fills the desk with realistic demo tickets (new users and tickets only).
 #[tauri::command(async)]
-pub fn load_demo_data(desk: State<'_, OpenDesk>) -> Answer<DemoReport> {
-    Ok(desk.lock()?.load_demo()?)
+pub fn load_demo_data(desk: State<'_, OpenDesk>, alerts: State<'_, Alerts>) -> Answer<DemoReport> {
+    let report = desk.lock()?.load_demo()?;
+    alerts.tickets_changed();
+    Ok(report)
+}
+
+/// The SLA settings screen: each priority's targets, the warning points,
+/// the calendars, and the file they are saved in.
+#[tauri::command(async)]
+pub fn get_sla_settings(desk: State<'_, OpenDesk>) -> Answer<SlaSettingsView> {
+    let desk = desk.lock()?;
+    Ok(SlaSettingsView::of(&desk))
+}
+
+/// Saves edited targets and warnings (L3 only, SOP §3) and recomputes every
+/// open ticket's deadlines.
+#[tauri::command(async)]
+pub fn save_sla_settings(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
+    settings: SlaSettings,
+) -> Answer<SlaSettingsView> {
+    let mut desk = desk.lock()?;
+    desk.update_sla_settings(&session.actor()?, &settings)?;
+    alerts.config_changed();
+    Ok(SlaSettingsView::of(&desk))
+}
+
+/// Adds the all-day events of an `.ics` file (chosen in the dialog) to a
+/// calendar as holidays (L3 only).
+#[tauri::command(async)]
+pub fn import_holidays(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
+    calendar: String,
+    path: PathBuf,
+) -> Answer<SlaSettingsView> {
+    let ics = std::fs::read_to_string(&path).map_err(|error| {
+        escalator_core::Error::invalid("ics", format!("cannot read {}: {error}", path.display()))
+    })?;
+    let mut desk = desk.lock()?;
+    desk.import_holidays(&session.actor()?, &calendar, &ics)?;
+    alerts.config_changed();
+    Ok(SlaSettingsView::of(&desk))
+}
+
+/// Opens the SLA file in the OS's editor, writing the config in effect
+/// first if there is no file yet. The app reads it again at its next start.
+#[tauri::command(async)]
+pub fn open_sla_file<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, OpenDesk>,
+) -> Answer<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let mut desk = desk.lock()?;
+    let path = desk.sla_config_path();
+    if !path.exists() {
+        let config = desk.sla_config().clone();
+        desk.set_sla_config(config)?;
+    }
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|error| AppError::from(escalator_core::Error::Internal(error.to_string())))
+}
+
+#[tauri::command(async)]
+pub fn get_alert_settings<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    alerts: State<'_, Alerts>,
+) -> AlertSettings {
+    alerts.settings(&app)
+}
+
+/// Holds notifications for `minutes` (0 ends the snooze).
+#[tauri::command(async)]
+pub fn snooze_alerts<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    minutes: u32,
+) -> Answer<AlertSettings> {
+    monitor::snooze(&app, minutes)
+}
+
+#[tauri::command(async)]
+pub fn set_notifications_paused<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    paused: bool,
+) -> Answer<AlertSettings> {
+    monitor::set_paused(&app, paused)
+}
+
+#[tauri::command(async)]
+pub fn set_autostart<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    enabled: bool,
+) -> Answer<AlertSettings> {
+    monitor::set_autostart(&app, enabled)
+}
+
+/// What the SLA settings screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SlaSettingsView {
+    pub settings: SlaSettings,
+    /// The file the settings are saved in.
+    pub file: String,
+}
+
+impl SlaSettingsView {
+    fn of(desk: &escalator_core::Desk) -> Self {
+        SlaSettingsView {
+            settings: desk.sla_settings(),
+            file: desk.sla_config_path().display().to_string(),
+        }
+    }
 }
 
 #[tauri::command(async)]

@@ -10,11 +10,14 @@
 //! [`builder`] is generic over [`tauri::Runtime`], as in Tauri's
 //! `examples/api`. The integration tests pass `tauri::test::mock_builder()` to
 //! drive the same setup and commands without a display. [`run`] adds what
-//! only a real desktop session has: a single instance and remembered window
-//! geometry.
+//! only a real desktop session has: a single instance, remembered window
+//! geometry, starting at login, the tray icon ([`tray`]), closing to the
+//! tray, and the SLA monitor with its notifications ([`monitor`]).
 
 pub mod commands;
 pub mod error;
+pub mod monitor;
+pub mod tray;
 
 use std::error::Error;
 use std::fs;
@@ -32,6 +35,12 @@ pub const DATABASE_ENV: &str = "ESCALATOR_DB";
 
 /// The database's file name inside the OS app-data directory.
 const DATABASE_FILE: &str = "escalator.db";
+
+/// Started at login: go straight to the tray.
+const START_HIDDEN: &str = "--hidden";
+
+/// The database file this instance uses, for the SLA monitor's own connection.
+struct DatabasePath(PathBuf);
 
 /// The desk the whole app shares, opened once at startup, or why it could
 /// not be opened (a database from a newer Escalator, an unwritable folder).
@@ -105,6 +114,8 @@ pub fn builder<R: Runtime>(
             });
             app.manage(OpenDesk(desk.map(Mutex::new)));
             app.manage(Session::default());
+            app.manage(monitor::Alerts::default());
+            app.manage(DatabasePath(path));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -124,6 +135,14 @@ pub fn builder<R: Runtime>(
             commands::open_attachment,
             commands::load_demo_data,
             commands::verify_audit_chain,
+            commands::get_sla_settings,
+            commands::save_sla_settings,
+            commands::import_holidays,
+            commands::open_sla_file,
+            commands::get_alert_settings,
+            commands::snooze_alerts,
+            commands::set_notifications_paused,
+            commands::set_autostart,
         ])
 }
 
@@ -147,7 +166,37 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build());
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![START_HIDDEN]),
+        ))
+        // A plugin, because `builder` takes the app's one setup hook. Plugins
+        // set up before the app does, so the monitor, which needs the open
+        // desk, starts when the app is ready.
+        .plugin(
+            tauri::plugin::Builder::<_, ()>::new("escalator-desktop")
+                .setup(|app, _api| Ok(tray::install(app, monitor::on_tray_action)?))
+                .on_event(|app, event| {
+                    if let tauri::RunEvent::Ready = event {
+                        let database = app.state::<DatabasePath>().0.clone();
+                        monitor::start(app, database);
+                        monitor::refresh_tray(app);
+                        if std::env::args().any(|arg| arg == START_HIDDEN) {
+                            if let Some(window) = app.get_webview_window("main") {
+                                let _ = window.hide();
+                            }
+                        }
+                    }
+                })
+                .build(),
+        )
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                monitor::hide_to_tray(window);
+            }
+        });
     if let Err(error) = builder(base, database).run(context()) {
         eprintln!("Escalator could not start: {error}");
         std::process::exit(1);

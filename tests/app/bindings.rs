@@ -22,6 +22,8 @@ fn export_all(dir: &Path) {
     export!(
         escalator_app::error::AppError,
         escalator_app::AppInfo,
+        escalator_app::monitor::AlertSettings,
+        escalator_app::commands::SlaSettingsView,
         core::domain::User,
         core::domain::Glossary,
         core::domain::Queue,

@@ -13,6 +13,8 @@
 //! tauri-driver is installed: each test starts its own display, bus, driver
 //! and app, and WebKit on two cores is happier with one at a time.
 
+mod alerts;
 mod flows;
 mod harness;
 mod smoke;
+mod tray;

@@ -357,7 +357,9 @@ const SCENARIOS: &[Scenario] = &[
 /// at `path`, with histories spread over the two weeks before `now`.
 pub fn seed(path: &Path, now: DateTime<Utc>) -> Result<DemoReport> {
     let clock = ManualClock::new(now - Duration::days(14));
-    let mut desk = Desk::open_with(path, Arc::new(clock.clone()), DeskConfig::default())?;
+    // The desk's own SLA file, so the deadlines agree with the app's.
+    let config = DeskConfig::for_database(path)?;
+    let mut desk = Desk::open_with(path, Arc::new(clock.clone()), config)?;
     let mut users_added = 0;
     for (handle, name, role, team) in USERS {
         match desk.user(handle) {

@@ -14,7 +14,7 @@ use crate::domain::{AttachmentKind, Priority, Role, Team, Ticket, TicketId, User
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
 use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
-use crate::sla::{ClockView, SlaConfig, TicketSla};
+use crate::sla::{self, ClockView, SlaConfig, SlaSettings, TicketSla};
 use crate::store::{self, QueueCount, RebuildReport, Store, TicketPage, TicketQuery, VerifyReport};
 use crate::timeline::{describe_all, TimelineEntry};
 use chrono::{DateTime, Utc};
@@ -560,6 +560,37 @@ impl Desk {
         Ok(())
     }
 
+    /// The settings screen's view of the SLA config.
+    pub fn sla_settings(&self) -> SlaSettings {
+        SlaSettings::from_config(&self.sla)
+    }
+
+    /// Saves edited targets and warning points. SLA policy is a lead's
+    /// decision (SOP §3, §6 Step 3): only L3 may change it.
+    pub fn update_sla_settings(&mut self, actor: &str, settings: &SlaSettings) -> Result<()> {
+        self.require_lead(actor)?;
+        let config = settings.apply(&self.sla)?;
+        self.set_sla_config(config)
+    }
+
+    /// Adds the all-day events of an iCalendar file to a calendar as
+    /// holidays (L3 only, like every SLA change).
+    pub fn import_holidays(&mut self, actor: &str, calendar: &str, ics: &str) -> Result<()> {
+        self.require_lead(actor)?;
+        let config = sla::import_holidays(&self.sla, calendar, ics)?;
+        self.set_sla_config(config)
+    }
+
+    fn require_lead(&self, actor: &str) -> Result<()> {
+        let user = active_user(self.store.read(), actor)?;
+        if user.role == Role::L3Lead {
+            return Ok(());
+        }
+        Err(Error::Rejected(vec![crate::Rule::Role.violation_with(
+            "Only an L3 lead or manager changes SLA policies and calendars (SOP §3)",
+        )]))
+    }
+
     /// Records every SLA warning and breach that has fallen due by now, and
     /// the SOP §5.3 management escalations they raise. Only the tickets the
     /// index says are due are read. Each threshold is recorded once.
@@ -658,6 +689,16 @@ impl Desk {
             breached,
             urgent,
         })
+    }
+
+    /// A setting of the desktop app kept with the desk (snooze, pause...).
+    pub fn preference(&self, key: &str) -> Result<Option<String>> {
+        store::get_state(self.store.read(), &format!("app.{key}"))
+    }
+
+    pub fn set_preference(&mut self, key: &str, value: &str) -> Result<()> {
+        self.store
+            .write(|tx| store::set_state(tx, &format!("app.{key}"), value))
     }
 
     /// Where the notifier stopped reading the log. The first time, that is

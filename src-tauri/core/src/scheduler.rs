@@ -125,11 +125,13 @@ impl Scheduler {
     /// Records what fell due, reads the new alerts, and says how long to
     /// sleep.
     fn round(&mut self, cursor: &mut Option<i64>) -> Result<(Round, Duration)> {
-        let sweep = self.desk.sweep_sla()?;
+        // Read (or start) the cursor before sweeping, so the alerts the first
+        // sweep records come after it.
         let from = match *cursor {
             Some(position) => position,
             None => self.desk.notifier_cursor()?,
         };
+        let sweep = self.desk.sweep_sla()?;
         let (alerts, next) = self.desk.alerts_after(from, ALERT_BATCH)?;
         if next != from {
             self.desk.set_notifier_cursor(next)?;

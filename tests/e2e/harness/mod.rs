@@ -2,8 +2,9 @@
 //!
 //! [`AppWindow::launch`] builds the whole stack for one test, in this order:
 //! a [`Sandbox`] (fresh temporary home and database), an Xvfb [`Display`], a
-//! private [`SessionBus`] started with that display, a tauri-driver
-//! [`Driver`] on free ports, and finally a WebDriver session whose
+//! private [`SessionBus`] started with that display, on that bus a tray host
+//! ([`TrayHost`]) and a notification server ([`Notifications`]), a
+//! tauri-driver [`Driver`] on free ports, and finally a WebDriver session whose
 //! `tauri:options.application` is the app binary cargo built for this test
 //! run. Each test gets its own stack, so no test can see another's window,
 //! bus or database; the cost is a few seconds of startup per test.
@@ -25,7 +26,8 @@
 //! runtime panics.
 //!
 //! Dropping the window ends the session and then every process the run
-//! started (app, WebKit, drivers, bus, Xvfb), also when the test panicked.
+//! started (app, WebKit, drivers, dunst, bus, Xvfb), also when the test
+//! panicked.
 //! A failed test keeps its temporary directory (logs, database) and prints
 //! its path.
 
@@ -35,8 +37,10 @@
 mod bus;
 mod display;
 mod driver;
+mod notifications;
 mod process;
 mod sandbox;
+mod tray_host;
 
 use std::fmt::Display as ShowError;
 use std::fs;
@@ -53,7 +57,10 @@ use serde_json::{json, Value};
 use bus::SessionBus;
 use display::Display;
 use driver::Driver;
+use notifications::Notifications;
 use sandbox::Sandbox;
+pub use tray_host::MenuEntry;
+use tray_host::TrayHost;
 
 /// The app binary cargo built for this test run.
 const APPLICATION: &str = env!("CARGO_BIN_EXE_escalator");
@@ -74,11 +81,13 @@ const POLL: Duration = Duration::from_millis(100);
 /// The running app, its window driven over WebDriver.
 ///
 /// Fields drop in declaration order: the session first, then the driver
-/// (which takes the app down with it), the bus, the display, and last the
-/// sandbox directory.
+/// (which takes the app down with it), the tray host, dunst, the bus, the
+/// display, and last the sandbox directory.
 pub struct AppWindow {
     client: Option<Client>,
     driver: Driver,
+    tray: TrayHost,
+    notifications: Notifications,
     bus: SessionBus,
     display: Display,
     sandbox: Sandbox,
@@ -96,8 +105,14 @@ impl AppWindow {
     /// When any part of the stack does not come up in time; the message says
     /// which, with the end of its log.
     pub fn launch() -> AppWindow {
+        Self::launch_with(|_| {})
+    }
+
+    /// Like [`AppWindow::launch`], with `prepare` run on the database path
+    /// first: a desk the app finds already filled when it starts.
+    pub fn launch_with(prepare: impl FnOnce(&Path)) -> AppWindow {
         let started = Instant::now();
-        let mut window = Self::open_session();
+        let mut window = Self::open_session(prepare);
         window.wait_for_load(SESSION_TIMEOUT);
         window.startup = started.elapsed();
         eprintln!(
@@ -115,17 +130,22 @@ impl AppWindow {
     /// Each step panics on failure rather than returning, so the parts
     /// already started are dropped while unwinding: their processes end and
     /// the sandbox, with their logs, is kept for inspection.
-    fn open_session() -> AppWindow {
+    fn open_session(prepare: impl FnOnce(&Path)) -> AppWindow {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap_or_else(|err| launch_failed(format!("no tokio runtime: {err}")));
 
         let mut sandbox = Sandbox::new().unwrap_or_else(launch_failed);
+        prepare(&sandbox.database());
         let display = Display::start(&sandbox).unwrap_or_else(launch_failed);
         sandbox.set_env("DISPLAY", display.name());
         let bus = SessionBus::start(&sandbox).unwrap_or_else(launch_failed);
         sandbox.set_env("DBUS_SESSION_BUS_ADDRESS", bus.address());
+        // Both before the app: its tray icon registers only with a watcher
+        // that is already there.
+        let tray = TrayHost::start(bus.address()).unwrap_or_else(launch_failed);
+        let notifications = Notifications::start(&sandbox).unwrap_or_else(launch_failed);
         let driver = Driver::start(&sandbox).unwrap_or_else(launch_failed);
 
         let mut capabilities = serde_json::Map::new();
@@ -152,6 +172,8 @@ impl AppWindow {
         AppWindow {
             client: Some(client),
             driver,
+            tray,
+            notifications,
             bus,
             display,
             sandbox,
@@ -230,6 +252,17 @@ impl AppWindow {
     /// The run's temporary directory: `home/`, XDG directories, `logs/`.
     pub fn sandbox_dir(&self) -> &Path {
         self.sandbox.root()
+    }
+
+    /// The desktop's tray as the app sees it: the watcher its icon registered
+    /// with, and from there the icon's properties and menu.
+    pub fn tray(&self) -> &TrayHost {
+        &self.tray
+    }
+
+    /// The notification server, and what it has shown.
+    pub fn notifications(&self) -> &Notifications {
+        &self.notifications
     }
 
     /// The fantoccini client, for what the helpers below do not cover. Run
@@ -520,6 +553,7 @@ impl Drop for AppWindow {
             }
         }
         self.driver.stop();
+        self.notifications.stop();
         self.bus.stop();
         self.display.stop();
         eprintln!("e2e: torn down in {:.1}s", started.elapsed().as_secs_f64());

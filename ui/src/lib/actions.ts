@@ -1,6 +1,6 @@
 // Which actions to offer on a ticket, for the signed-in user. This mirrors
 // the backend's role rules so the screen stays uncluttered; the backend is
-// the check (SOP §3, §9, §10), and a refusal still shows its clause.
+// the check (SOP §3, §7, §9, §10), and a refusal still shows its clause.
 
 import type { Ticket } from "./bindings/Ticket";
 import type { User } from "./bindings/User";
@@ -20,7 +20,9 @@ export type ActionId =
   | "closure"
   | "reopen"
   | "note"
-  | "customer_update";
+  | "customer_update"
+  | "wait_on_customer"
+  | "customer_responded";
 
 const ESCALATED_WORK = ["investigating", "awaiting_info", "resolution_proposed"] as const;
 
@@ -53,6 +55,8 @@ export function availableActions(ticket: Ticket, user: User): ActionId[] {
   offer(owner && active, "troubleshoot");
   offer((owner || user.role !== "l1") && active, "attach");
   offer(owner, "customer_update");
+  offer(owner && active && status !== "monitoring" && ticket.waiting_on_customer === null, "wait_on_customer");
+  offer(owner && ticket.waiting_on_customer !== null, "customer_responded");
   offer(true, "note");
   return actions;
 }

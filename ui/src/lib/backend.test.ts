@@ -38,4 +38,49 @@ describe("the IPC seam", () => {
     expect((bug as InstanceType<typeof BackendError>).kind).toBe("internal");
     clearMocks();
   });
+
+  it("passes the SLA and alert settings' arguments as the commands name them", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { backend } = await import("./backend");
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      return null;
+    });
+    const settings = { policies: [], warnings: ["75%"], calendars: [] };
+    await backend.saveSlaSettings(settings);
+    await backend.importHolidays("berlin", "/tmp/holidays.ics");
+    await backend.snoozeAlerts(15);
+    await backend.setNotificationsPaused(true);
+    await backend.setAutostart(false);
+    expect(calls).toEqual([
+      ["save_sla_settings", { settings }],
+      ["import_holidays", { calendar: "berlin", path: "/tmp/holidays.ics" }],
+      ["snooze_alerts", { minutes: 15 }],
+      ["set_notifications_paused", { paused: true }],
+      ["set_autostart", { enabled: false }],
+    ]);
+    clearMocks();
+  });
+
+  it("hands the backend's events to the desk", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { emit } = await import("@tauri-apps/api/event");
+    const { backend } = await import("./backend");
+    mockIPC(() => null, { shouldMockEvents: true });
+    const seen: unknown[] = [];
+    const stop = await backend.onDeskEvents({
+      slaChanged: () => seen.push("sla"),
+      openTicket: (key) => seen.push(key),
+      alertsChanged: (settings) => seen.push(settings.paused),
+    });
+    await emit("sla-changed");
+    await emit("open-ticket", "ESC-12");
+    await emit("alerts-changed", { paused: true, snoozed_until: null, autostart: false, monitoring: true });
+    expect(seen).toEqual(["sla", "ESC-12", true]);
+    stop();
+    await emit("open-ticket", "ESC-13");
+    expect(seen).toHaveLength(3);
+    clearMocks();
+  });
 });

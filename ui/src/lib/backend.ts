@@ -1,11 +1,13 @@
 // The only module that talks to the Rust backend. Components import these
-// functions; nothing else calls `invoke` or a plugin. Every failure becomes a
-// `BackendError` carrying the backend's one error shape, so the UI branches on
-// `kind` and places `violations` beside their fields.
+// functions; nothing else calls `invoke`, `listen` or a plugin. Every failure
+// becomes a `BackendError` carrying the backend's one error shape, so the UI
+// branches on `kind` and places `violations` beside their fields.
 
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AttachmentKind } from "./bindings/AttachmentKind";
@@ -18,6 +20,8 @@ import type { Outcome } from "./bindings/Outcome";
 import type { QueueCount } from "./bindings/QueueCount";
 import type { Role } from "./bindings/Role";
 import type { SimilarEscalation } from "./bindings/SimilarEscalation";
+import type { SlaSettings } from "./bindings/SlaSettings";
+import type { SlaSettingsView } from "./bindings/SlaSettingsView";
 import type { Team } from "./bindings/Team";
 import type { TicketDetail } from "./bindings/TicketDetail";
 import type { TicketPage } from "./bindings/TicketPage";
@@ -87,11 +91,43 @@ export const backend = {
   loadDemoData: () => call<DemoReport>("load_demo_data"),
   verifyAuditChain: () => call<VerifyReport>("verify_audit_chain"),
 
+  slaSettings: () => call<SlaSettingsView>("get_sla_settings"),
+  /** L3 only (SOP §3); a value that does not parse is refused, naming its field. */
+  saveSlaSettings: (settings: SlaSettings) => call<SlaSettingsView>("save_sla_settings", { settings }),
+  importHolidays: (calendar: string, path: string) => call<SlaSettingsView>("import_holidays", { calendar, path }),
+  /** Opens sla.toml in the OS's editor. */
+  openSlaFile: () => call<null>("open_sla_file"),
+  alertSettings: () => call<AlertSettings>("get_alert_settings"),
+  /** Holds notifications for `minutes`; 0 resumes them. */
+  snoozeAlerts: (minutes: number) => call<AlertSettings>("snooze_alerts", { minutes }),
+  setNotificationsPaused: (paused: boolean) => call<AlertSettings>("set_notifications_paused", { paused }),
+  setAutostart: (enabled: boolean) => call<AlertSettings>("set_autostart", { enabled }),
+
   /** The OS file dialog; resolves to the chosen paths (empty if cancelled). */
   async chooseFiles(): Promise<string[]> {
     const chosen = await openDialog({ multiple: true, directory: false, title: "Attach logs, screenshots or reports" });
     if (chosen === null) return [];
     return Array.isArray(chosen) ? chosen : [chosen];
+  },
+
+  /** The OS file dialog for one iCalendar file; null if cancelled. */
+  async chooseCalendarFile(): Promise<string | null> {
+    const chosen = await openDialog({ multiple: false, directory: false, title: "Import holidays", filters: [{ name: "iCalendar", extensions: ["ics"] }] });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  },
+
+  /**
+   * What the backend announces on its own: SLA deadlines moved (`sla-changed`),
+   * a notification or the tray asks to open a ticket (`open-ticket`, its key),
+   * the alert settings changed (`alerts-changed`). Returns the unsubscribe function.
+   */
+  async onDeskEvents(handlers: { slaChanged: () => void; openTicket: (key: string) => void; alertsChanged: (settings: AlertSettings) => void }): Promise<() => void> {
+    const stops = await Promise.all([
+      listen("sla-changed", () => handlers.slaChanged()),
+      listen<string>("open-ticket", (event) => handlers.openTicket(event.payload)),
+      listen<AlertSettings>("alerts-changed", (event) => handlers.alertsChanged(event.payload)),
+    ]);
+    return () => stops.forEach((stop) => stop());
   },
 
   /** Files dropped on the window; returns the unsubscribe function. */

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { availableActions } from "./actions";
+import type { ClockView } from "./bindings/ClockView";
+import type { PolicyTargets } from "./bindings/PolicyTargets";
 import type { Ticket } from "./bindings/Ticket";
 import type { User } from "./bindings/User";
 import type { Violation } from "./bindings/Violation";
 import { fileSize, initials, relativeTime } from "./format";
 import { byField, checklist } from "./readiness";
+import { fieldOfError, parseWarnings, shortDuration, timeLeft, used } from "./sla";
 import { pagesFor, visibleRows } from "./virtual";
 
 const violation = (rule: string, field: string): Violation => ({ rule, clause: "§", field, message: rule });
@@ -75,7 +78,7 @@ describe("role actions", () => {
     documentation: { summary: "s", product: "", impact: "", steps_to_reproduce: "", environment: "" },
     troubleshooting: [], attachments: [], status, level: "l2", category: "software", team: "software",
     assignee: null, escalation: null, management: null, info_exchanges: [], resolution: null, exceptions: [],
-    linked_to: [], notes: [], customer_updates: [], reopen_count: 0, monitoring_until: null,
+    linked_to: [], notes: [], customer_updates: [], waiting_on_customer: null, reopen_count: 0, monitoring_until: null,
     opened_at: "", updated_at: "", closed_at: null, ...extra,
   });
   const escalation: NonNullable<Ticket["escalation"]> = { escalation_type: "software", criteria: [], reasons: [], sla_policy: "standard-p2", by: "ana", at: "", acknowledged_at: null };
@@ -98,5 +101,59 @@ describe("role actions", () => {
     expect(availableActions(ticket("open"), user("lee", "l3"))).toContain("approve_emergency");
     expect(availableActions(ticket("open"), user("ana", "l1"))).not.toContain("approve_emergency");
     expect(availableActions(ticket("closed"), user("sam", "l2", "software"))).toEqual(["note"]);
+  });
+
+  it("lets the owner wait on the customer, once, until the customer responds", () => {
+    const ana = user("ana", "l1");
+    const sam = user("sam", "l2", "software");
+    const waiting = { reason: "Logs from the failing host", by: "ana", since: "2026-03-02T09:00:00Z" };
+    expect(availableActions(ticket("investigating"), ana)).toContain("wait_on_customer");
+    expect(availableActions(ticket("investigating"), ana)).not.toContain("customer_responded");
+    expect(availableActions(ticket("investigating"), sam)).not.toContain("wait_on_customer");
+    expect(availableActions(ticket("monitoring"), ana)).not.toContain("wait_on_customer");
+    expect(availableActions(ticket("closed"), ana)).not.toContain("wait_on_customer");
+    const held = ticket("investigating", { waiting_on_customer: waiting });
+    expect(availableActions(held, ana)).toContain("customer_responded");
+    expect(availableActions(held, ana)).not.toContain("wait_on_customer");
+    expect(availableActions(held, sam)).not.toContain("customer_responded");
+  });
+});
+
+describe("SLA clocks and settings", () => {
+  const now = new Date("2026-03-02T12:00:00Z");
+  const clock = (extra: Partial<ClockView> = {}): ClockView => ({
+    target: "acknowledge", label: "L2 acknowledgement", cycle: 1, policy: "standard-p2", state: "running",
+    start: "2026-03-02T09:00:00Z", stopped: null, due: "2026-03-02T13:12:00Z", due_local: "Mon 2026-03-02 14:12 CET",
+    within: "4h", within_seconds: 14_400, elapsed_seconds: 3_600, next_checkpoint: null, explanation: "", ...extra,
+  });
+
+  it("says how long is left, or how long overdue, on the wall clock", () => {
+    expect(timeLeft(clock(), now)).toBe("1h 12m left");
+    expect(timeLeft(clock({ state: "breached", due: "2026-03-02T11:35:00Z" }), now)).toBe("overdue by 25m");
+    expect(timeLeft(clock({ due: "2026-03-04T15:00:00Z" }), now)).toBe("2d 3h left");
+    expect(timeLeft(clock({ due: "2026-03-02T12:00:20Z" }), now)).toBe("<1m left");
+    expect(timeLeft(clock({ state: "paused", due: null, due_local: null }), now)).toBeNull();
+    expect(timeLeft(clock({ state: "met", stopped: "2026-03-02T10:00:00Z" }), now)).toBe("met");
+    expect(timeLeft(clock({ state: "missed", due: "2026-03-01T10:00:00Z" }), now)).toBe("missed");
+    expect(shortDuration(2 * 3_600_000)).toBe("2h");
+  });
+
+  it("caps the business time used at the target", () => {
+    expect(used(clock())).toBe(0.25);
+    expect(used(clock({ elapsed_seconds: 20_000 }))).toBe(1);
+    expect(used(clock({ within_seconds: 0 }))).toBe(1);
+  });
+
+  it("reads warning points and finds the field a refusal names", () => {
+    expect(parseWarnings(" 75%, 90%,, 15m before ")).toEqual(["75%", "90%", "15m before"]);
+    expect(parseWarnings("")).toEqual([]);
+    const rows = (["P1", "P2"] as const).map((priority): PolicyTargets => ({
+      priority, policy: `standard-${priority.toLowerCase()}`, calendar: "default",
+      escalate_within: "1h", acknowledge_within: "30m", update_every: "2h", resolve_within: "1d",
+    }));
+    expect(fieldOfError("invalid policies.standard-p2.acknowledge_within: not a duration", rows)).toBe("sla-P2-acknowledge_within");
+    expect(fieldOfError("invalid warnings[1]: not a percentage", rows)).toBe("sla-warnings");
+    expect(fieldOfError("invalid policies.gold.resolve_within: x", rows)).toBeNull();
+    expect(fieldOfError("Only an L3 lead or manager changes SLA policies", rows)).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 // The app's shared state: who is signed in, the SOP glossary, the queue
-// counts and what is selected. Components read it; only the functions here
-// change it, each through the backend.
+// counts, what is selected and the alert settings. Components read it; only
+// the functions here change it, each through the backend or its events.
 
 import { backend } from "./backend";
+import type { AlertSettings } from "./bindings/AlertSettings";
 import type { Glossary } from "./bindings/Glossary";
 import type { Queue } from "./bindings/Queue";
 import type { QueueCount } from "./bindings/QueueCount";
@@ -20,6 +21,8 @@ export const desk = $state({
   selected: null as string | null,
   /** Bumped after every change, so lists and views reload. */
   revision: 0,
+  /** Pause, snooze and autostart, as the backend last announced them. */
+  alerts: null as AlertSettings | null,
   ready: false,
   /** Why the database could not be opened; the app shows only this then. */
   problem: null as null | { message: string; path: string },
@@ -31,6 +34,13 @@ const REFRESH_MS = 30_000;
 export async function start() {
   window.addEventListener("focus", () => void changed());
   setInterval(() => void changed(), REFRESH_MS);
+  backend
+    .onDeskEvents({
+      slaChanged: () => void changed(),
+      openTicket: (key) => void openTicket(key),
+      alertsChanged: (settings) => (desk.alerts = settings),
+    })
+    .catch(toastError);
   try {
     const info = await backend.appInfo();
     if (info.problem !== null) {
@@ -63,6 +73,13 @@ export function signOut() {
   desk.user = null;
   desk.selected = null;
   localStorage.removeItem(LAST_PROFILE);
+}
+
+/** Shows a ticket, as a click on its notification or in the tray asks. */
+export async function openTicket(key: string) {
+  if (!desk.user) return;
+  desk.selected = key;
+  await changed();
 }
 
 /** Something changed on the desk: reload counts and let views refetch. */

@@ -17,10 +17,12 @@ import type { Remark } from "./Remark";
 import type { Reopened } from "./Reopened";
 import type { ResolutionNotesWritten } from "./ResolutionNotesWritten";
 import type { ResolutionProposed } from "./ResolutionProposed";
+import type { SlaAlert } from "./SlaAlert";
 import type { TicketId } from "./TicketId";
 import type { TicketOpened } from "./TicketOpened";
 import type { TroubleshootingRecorded } from "./TroubleshootingRecorded";
 import type { UserId } from "./UserId";
+import type { WaitingOnCustomer } from "./WaitingOnCustomer";
 
 /**
  * One stored event, with its place in the ticket's hash chain.
@@ -29,4 +31,4 @@ export type Event = { id: EventId, ticket_id: TicketId,
 /**
  * 1-based position in the ticket's stream.
  */
-seq: number, at: string, actor: UserId, prev_hash: string, hash: string, } & ({ "kind": "TicketOpened", "payload": TicketOpened } | { "kind": "DocumentationUpdated", "payload": DocumentationChange } | { "kind": "TroubleshootingRecorded", "payload": TroubleshootingRecorded } | { "kind": "AttachmentAdded", "payload": AttachmentAdded } | { "kind": "PriorityChanged", "payload": PriorityChanged } | { "kind": "EscalationRefused", "payload": EscalationRefused } | { "kind": "ExceptionApproved", "payload": ExceptionApproved } | { "kind": "Escalated", "payload": EscalationRecord } | { "kind": "ManagementEscalated", "payload": ManagementEscalated } | { "kind": "ManagementEscalationTaken" } | { "kind": "Acknowledged" } | { "kind": "InfoRequested", "payload": InfoRequested } | { "kind": "InfoProvided", "payload": InfoProvided } | { "kind": "ResolutionProposed", "payload": ResolutionProposed } | { "kind": "FixRejected", "payload": FixRejected } | { "kind": "FixValidated", "payload": Remark } | { "kind": "CustomerConfirmed", "payload": Remark } | { "kind": "ResolutionNotesWritten", "payload": ResolutionNotesWritten } | { "kind": "MovedToMonitoring", "payload": MovedToMonitoring } | { "kind": "Closed", "payload": Remark } | { "kind": "Reopened", "payload": Reopened } | { "kind": "NoteAdded", "payload": NoteAdded } | { "kind": "CustomerUpdateSent", "payload": CustomerUpdateSent });
+seq: number, at: string, actor: UserId, prev_hash: string, hash: string, } & ({ "kind": "TicketOpened", "payload": TicketOpened } | { "kind": "DocumentationUpdated", "payload": DocumentationChange } | { "kind": "TroubleshootingRecorded", "payload": TroubleshootingRecorded } | { "kind": "AttachmentAdded", "payload": AttachmentAdded } | { "kind": "PriorityChanged", "payload": PriorityChanged } | { "kind": "EscalationRefused", "payload": EscalationRefused } | { "kind": "ExceptionApproved", "payload": ExceptionApproved } | { "kind": "Escalated", "payload": EscalationRecord } | { "kind": "ManagementEscalated", "payload": ManagementEscalated } | { "kind": "ManagementEscalationTaken" } | { "kind": "Acknowledged" } | { "kind": "InfoRequested", "payload": InfoRequested } | { "kind": "InfoProvided", "payload": InfoProvided } | { "kind": "ResolutionProposed", "payload": ResolutionProposed } | { "kind": "FixRejected", "payload": FixRejected } | { "kind": "FixValidated", "payload": Remark } | { "kind": "CustomerConfirmed", "payload": Remark } | { "kind": "ResolutionNotesWritten", "payload": ResolutionNotesWritten } | { "kind": "MovedToMonitoring", "payload": MovedToMonitoring } | { "kind": "Closed", "payload": Remark } | { "kind": "Reopened", "payload": Reopened } | { "kind": "NoteAdded", "payload": NoteAdded } | { "kind": "CustomerUpdateSent", "payload": CustomerUpdateSent } | { "kind": "WaitingOnCustomer", "payload": WaitingOnCustomer } | { "kind": "CustomerResponded", "payload": Remark } | { "kind": "SlaWarned", "payload": SlaAlert } | { "kind": "SlaBreached", "payload": SlaAlert });

@@ -2,6 +2,7 @@
 import type { Attachment } from "./Attachment";
 import type { Category } from "./Category";
 import type { CustomerUpdate } from "./CustomerUpdate";
+import type { CustomerWait } from "./CustomerWait";
 import type { Documentation } from "./Documentation";
 import type { Escalation } from "./Escalation";
 import type { ExceptionRecord } from "./ExceptionRecord";
@@ -33,4 +34,8 @@ assignee: UserId | null, escalation: Escalation | null, management: ManagementEs
 /**
  * SOP §11: open escalations this ticket was linked to instead of duplicating.
  */
-linked_to: Array<TicketId>, notes: Array<InternalNote>, customer_updates: Array<CustomerUpdate>, reopen_count: number, monitoring_until: string | null, opened_at: string, updated_at: string, closed_at: string | null, };
+linked_to: Array<TicketId>, notes: Array<InternalNote>, customer_updates: Array<CustomerUpdate>, 
+/**
+ * The team waits on the customer (SOP §7); some SLA clocks stop meanwhile.
+ */
+waiting_on_customer: CustomerWait | null, reopen_count: number, monitoring_until: string | null, opened_at: string, updated_at: string, closed_at: string | null, };

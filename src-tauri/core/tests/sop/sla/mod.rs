@@ -8,5 +8,6 @@ mod ics;
 mod oracle;
 mod properties;
 mod scheduler;
+mod settings;
 mod tickets;
 mod warnings;
