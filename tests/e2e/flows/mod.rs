@@ -11,6 +11,7 @@ mod desk;
 mod duplicates;
 mod escalation;
 mod screens;
+mod sla;
 
 use crate::harness::{AppWindow, WAIT};
 use serde_json::{json, Value};

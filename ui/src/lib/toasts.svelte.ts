@@ -44,7 +44,9 @@ export function toastError(error: unknown) {
     const detail = first
       ? `${first.message} (${first.clause})${error.violations.length > 1 ? ` and ${error.violations.length - 1} more` : ""}`
       : error.message;
-    toast("error", `${KIND_TITLES[error.kind] ?? error.kind} · ${error.kind}`, detail);
+    // A validation error without SOP violations is input the app cannot use.
+    const title = error.kind === "validation" && !first ? "Invalid input" : (KIND_TITLES[error.kind] ?? error.kind);
+    toast("error", `${title} · ${error.kind}`, detail);
   } else {
     toast("error", "Something went wrong · internal", String(error));
   }

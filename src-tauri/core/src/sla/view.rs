@@ -11,7 +11,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ClockView {
     pub target: Target,
-    /// "L2 acknowledgement".
+    /// "L2 acknowledgement", "Customer update".
     pub label: String,
     /// Which run of the target; a customer update or a reopening starts the next.
     pub cycle: u32,
@@ -49,7 +49,7 @@ impl TicketSla {
                 let explanation = status.applied.explain(run.start, &self.pauses);
                 Some(ClockView {
                     target,
-                    label: target.label().to_string(),
+                    label: capitalized(target.label()),
                     cycle: run.cycle,
                     policy: status.applied.policy.to_string(),
                     state: status.state,
@@ -69,4 +69,12 @@ impl TicketSla {
             })
             .collect()
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@ import type { Target } from "./Target";
 
 export type ClockView = { target: Target, 
 /**
- * "L2 acknowledgement".
+ * "L2 acknowledgement", "Customer update".
  */
 label: string, 
 /**
