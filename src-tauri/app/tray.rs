@@ -162,6 +162,11 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, state: &TrayState) -> tauri::Result<
     let (Some(tray), Some(shown)) = (app.tray_by_id(TRAY_ID), app.try_state::<Shown>()) else {
         return Ok(());
     };
+    // A rebuilt menu gets new item ids under an open menu: leave it alone
+    // when nothing changed.
+    if shown.get() == *state {
+        return Ok(());
+    }
     // A new icon is a new file and a NewIcon signal; skip it when unchanged.
     if icon_bytes(&shown.get()) != icon_bytes(state) {
         tray.set_icon(Some(icon(state)?))?;

@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use crate::harness::{AppWindow, MenuEntry, WAIT};
+use crate::harness::{AppWindow, MenuEntry, TrayItem, WAIT};
 
 /// The menu of an empty desk, top to bottom; "--" is a separator.
 const EMPTY_DESK_MENU: [&str; 9] = [
@@ -74,8 +74,7 @@ fn the_tray_icon_shows_an_empty_desk_and_its_menu_acts() {
         "notifications start unpaused, as a check item"
     );
 
-    item.click(entry(&menu, "Pause notifications").id)
-        .unwrap_or_else(|err| panic!("e2e: {err}"));
+    click(&item, "Pause notifications");
     let menu = item
         .wait_for_menu(
             |menu| find(menu, "Pause notifications").and_then(|e| e.toggle_state) == Some(1),
@@ -89,8 +88,7 @@ fn the_tray_icon_shows_an_empty_desk_and_its_menu_acts() {
     );
 
     // Snoozing swaps the two snooze entries for the time alerts resume.
-    item.click(entry(&menu, "Snooze alerts for 15 minutes").id)
-        .unwrap_or_else(|err| panic!("e2e: {err}"));
+    click(&item, "Snooze alerts for 15 minutes");
     let menu = item
         .wait_for_menu(
             |menu| {
@@ -104,6 +102,41 @@ fn the_tray_icon_shows_an_empty_desk_and_its_menu_acts() {
         find(&menu, "Snooze alerts for 1 hour").is_none(),
         "a snoozed desk offers no second snooze"
     );
+    // The menu acted on the app, not only on itself.
+    let alerts = window
+        .invoke("get_alert_settings", serde_json::json!({}))
+        .unwrap_or_else(|err| panic!("e2e: {err}"));
+    assert_eq!(alerts["paused"], true, "{alerts}");
+    assert!(alerts["snoozed_until"].is_string(), "{alerts}");
+
+    click(&item, "Resume alerts now");
+    item.wait_for_menu(
+        |menu| find(menu, "Snooze alerts for 15 minutes").is_some(),
+        WAIT,
+    )
+    .unwrap_or_else(|err| panic!("e2e: resuming should offer snoozing again: {err}"));
+
+    // Start at login writes an XDG autostart entry that starts in the tray.
+    click(&item, "Start at login");
+    item.wait_for_menu(
+        |menu| find(menu, "Start at login").and_then(|e| e.toggle_state) == Some(1),
+        WAIT,
+    )
+    .unwrap_or_else(|err| panic!("e2e: clicking Start at login should check it: {err}"));
+    let autostart = window.sandbox_dir().join("home/.config/autostart");
+    let entries: Vec<String> = fs::read_dir(&autostart)
+        .map(|dir| {
+            dir.filter_map(|entry| fs::read_to_string(entry.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry.contains("[Desktop Entry]") && entry.contains("--hidden")),
+        "an autostart entry in {}: {entries:?}",
+        autostart.display()
+    );
 
     let shown = window
         .notifications()
@@ -115,6 +148,23 @@ fn the_tray_icon_shows_an_empty_desk_and_its_menu_acts() {
             .all(|notification| !notification.summary.is_empty()),
         "whatever dunst has shown should have a summary: {shown:#?}"
     );
+}
+
+/// Clicks the entry labelled `label` in the menu as it is now. The app
+/// rebuilds its menu when the desk changes, which renumbers the entries, so
+/// a click that lands on a stale id reads the menu again and retries.
+#[track_caller]
+fn click(item: &TrayItem, label: &str) {
+    let mut last = String::new();
+    for _ in 0..5 {
+        let menu = item.menu().unwrap_or_else(|err| panic!("e2e: {err}"));
+        match item.click(entry(&menu, label).id) {
+            Ok(()) => return,
+            Err(err) => last = err,
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("e2e: cannot click {label:?} in the tray menu: {last}");
 }
 
 fn find<'m>(menu: &'m [MenuEntry], label: &str) -> Option<&'m MenuEntry> {

@@ -59,8 +59,8 @@ use display::Display;
 use driver::Driver;
 use notifications::Notifications;
 use sandbox::Sandbox;
-pub use tray_host::MenuEntry;
 use tray_host::TrayHost;
+pub use tray_host::{MenuEntry, TrayItem};
 
 /// The app binary cargo built for this test run.
 const APPLICATION: &str = env!("CARGO_BIN_EXE_escalator");
