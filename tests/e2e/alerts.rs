@@ -19,7 +19,7 @@ use escalator_core::domain::{
 use escalator_core::{Command, Desk, DeskConfig, ManualClock};
 use serde_json::json;
 
-use crate::harness::{AppWindow, MenuEntry};
+use crate::harness::{AppWindow, MenuEntry, WAIT};
 
 /// How long the scheduler's first round, dunst and the tray may take.
 const ALERT_WAIT: Duration = Duration::from_secs(30);
@@ -88,6 +88,15 @@ fn labels(menu: &[MenuEntry]) -> Vec<&str> {
 #[test]
 fn a_missed_acknowledgement_notifies_and_the_tray_follows_the_counts() {
     let window = AppWindow::launch_with(unacknowledged_p1);
+
+    // Clicking the notification opens the ticket in the window.
+    window.click(".person[data-handle='ana']");
+    window.wait_for("#profile-menu", WAIT);
+    window
+        .notifications()
+        .click_displayed(ALERT_WAIT)
+        .unwrap_or_else(|err| panic!("e2e: {err}"));
+    window.wait_for("article.ticket[data-key='ESC-1']", WAIT);
 
     // The notification server received the follow-up, worded for people.
     let shown = window

@@ -8,10 +8,10 @@
 //!
 //! Tests read what was shown from dunst's history (`dunstctl history`, JSON).
 //! Two settings make that history complete:
-//! - Every urgency times out after a second, so a notification moves to the
-//!   history soon after it appears. [`Notifications::history`] also closes
-//!   whatever is still on screen first, because a notification may ask never
-//!   to expire.
+//! - Low and normal notifications time out after a second, so they move to
+//!   the history soon after they appear. Critical ones stay a minute, long
+//!   enough for a test to click one ([`Notifications::click_displayed`]).
+//!   [`Notifications::history`] closes whatever is still on screen first.
 //! - dunst 1.9 leaves urgency out of its history, so each urgency's `format`
 //!   writes the urgency as the first line of the formatted message, where
 //!   [`ShownNotification::urgency`] reads it back.
@@ -48,7 +48,7 @@ const CONFIG: &str = r#"# Written by the e2e harness: see tests/e2e/harness/noti
     format = "normal\n<b>%s</b>\n%b"
 
 [urgency_critical]
-    timeout = 1
+    timeout = 60
     format = "critical\n<b>%s</b>\n%b"
 "#;
 
@@ -138,6 +138,24 @@ impl Notifications {
                 }
                 Err(_) => thread::sleep(POLL),
             }
+        }
+    }
+
+    /// Waits up to `timeout` for a notification on screen, then clicks the
+    /// first one, as a user clicking its body does (dunst invokes its
+    /// default action).
+    pub fn click_displayed(&self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let displayed = self.env.run("dunstctl", &["count", "displayed"])?;
+            if displayed.trim().parse::<u32>().unwrap_or(0) > 0 {
+                self.env.run("dunstctl", &["action", "0"])?;
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no notification on screen within {timeout:?}"));
+            }
+            thread::sleep(POLL);
         }
     }
 
