@@ -47,12 +47,7 @@ pub fn due_for_check(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Res
             row.get::<_, String>(0)
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    ids.iter()
-        .map(|id| {
-            id.parse()
-                .map_err(|_| Error::Internal(format!("malformed ticket id {id}")))
-        })
-        .collect()
+    ids.iter().map(|id| parse_id(id)).collect()
 }
 
 /// The earliest instant any ticket needs the scheduler.
@@ -73,12 +68,7 @@ pub fn unclosed_tickets(conn: &Connection) -> Result<Vec<TicketId>> {
     let ids = statement
         .query_map([], |row| row.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    ids.iter()
-        .map(|id| {
-            id.parse()
-                .map_err(|_| Error::Internal(format!("malformed ticket id {id}")))
-        })
-        .collect()
+    ids.iter().map(|id| parse_id(id)).collect()
 }
 
 /// How many tickets have a warning, and how many a breach.
@@ -130,9 +120,7 @@ pub fn most_urgent(conn: &Connection, limit: usize) -> Result<Vec<AlertedTicket>
         for row in rows {
             let (id, key, customer, priority, due) = row?;
             found.push(AlertedTicket {
-                id: id
-                    .parse()
-                    .map_err(|_| Error::Internal(format!("malformed ticket id {id}")))?,
+                id: parse_id(&id)?,
                 key,
                 customer,
                 priority: priority.and_then(|code| code.parse().ok()),
@@ -161,6 +149,11 @@ pub fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
         params![key, value],
     )?;
     Ok(())
+}
+
+fn parse_id(id: &str) -> Result<TicketId> {
+    id.parse()
+        .map_err(|_| Error::Internal(format!("malformed ticket id {id}")))
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>> {
