@@ -312,6 +312,16 @@ pub fn set_autostart<R: Runtime>(
     enabled: bool,
 ) -> Result<AlertSettings, crate::error::AppError> {
     use tauri_plugin_autostart::ManagerExt;
+    if app
+        .try_state::<tauri_plugin_autostart::AutoLaunchManager>()
+        .is_none()
+    {
+        return Err(crate::error::AppError::from(
+            escalator_core::Error::Internal(
+                "starting at login is not available in this build".into(),
+            ),
+        ));
+    }
     let launcher = app.autolaunch();
     let result = if enabled {
         launcher.enable()

@@ -170,3 +170,39 @@ fn a_database_it_cannot_open_is_reported_not_a_crash() {
     let error = call(&app, "list_users", json!({})).unwrap_err();
     assert_eq!(error["kind"], "storage", "{error}");
 }
+
+#[test]
+fn sla_settings_and_alert_settings_answer_without_a_desktop_session() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let app = start(&dir.path().join("escalator.db"));
+    call(
+        &app,
+        "create_user",
+        json!({ "handle": "ana", "displayName": "Ana", "role": "l1", "team": null }),
+    )
+    .expect("a user");
+    call(&app, "sign_in", json!({ "handle": "ana" })).expect("signed in");
+
+    let view = call(&app, "get_sla_settings", json!({})).expect("the SLA settings");
+    assert_eq!(view["settings"]["policies"][0]["policy"], "standard-p1");
+    assert!(view["file"].as_str().unwrap().ends_with("sla.toml"));
+
+    // SOP §3: an L1 engineer cannot change SLA policy; nothing is written.
+    let refused = call(
+        &app,
+        "save_sla_settings",
+        json!({ "settings": view["settings"] }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "forbidden", "{refused}");
+    assert_eq!(refused["violations"][0]["rule"], "SOP-3-role");
+    assert!(!dir.path().join("sla.toml").exists());
+
+    // The mock runtime has no scheduler and no autostart: it says so.
+    let alerts = call(&app, "get_alert_settings", json!({})).expect("alert settings");
+    assert_eq!(alerts["monitoring"], false);
+    let snoozed = call(&app, "snooze_alerts", json!({ "minutes": 15 })).expect("snoozed");
+    assert!(snoozed["snoozed_until"].is_string(), "{snoozed}");
+    let autostart = call(&app, "set_autostart", json!({ "enabled": true })).unwrap_err();
+    assert_eq!(autostart["kind"], "internal", "{autostart}");
+}
