@@ -6,8 +6,11 @@ use crate::error::AppError;
 use crate::monitor::{self, AlertSettings, Alerts};
 use crate::{AppInfo, OpenDesk, Session};
 use escalator_core::commands::NewTicket;
+use escalator_core::comms::{Finding, Template, TemplateKind};
 use escalator_core::demo::DemoReport;
+use escalator_core::desk::Draft;
 use escalator_core::desk::{Outcome, TicketDetail};
+use escalator_core::domain::CommunicationChannel;
 use escalator_core::domain::{AttachmentKind, Glossary, Role, Team, User};
 use escalator_core::rules::{SimilarEscalation, Violation};
 use escalator_core::sla::SlaSettings;
@@ -170,6 +173,130 @@ pub fn load_demo_data(desk: State<'_, OpenDesk>, alerts: State<'_, Alerts>) -> A
     let report = desk.lock()?.load_demo()?;
     alerts.tickets_changed();
     Ok(report)
+}
+
+/// SOP §7, while the owner types: what the leak check finds, with the
+/// character ranges to highlight.
+#[tauri::command(async)]
+pub fn check_customer_message(
+    desk: State<'_, OpenDesk>,
+    ticket: String,
+    text: String,
+) -> Answer<Vec<Finding>> {
+    Ok(desk.lock()?.check_customer_message(&ticket, &text)?)
+}
+
+/// A customer message from a template, with the SLA's next update time in
+/// the customer's time zone.
+#[tauri::command(async)]
+pub fn draft_customer_message(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    ticket: String,
+    kind: TemplateKind,
+    time_zone: Option<String>,
+) -> Answer<Draft> {
+    Ok(desk.lock()?.draft_customer_message(
+        &session.actor()?,
+        &ticket,
+        kind,
+        time_zone.as_deref(),
+    )?)
+}
+
+/// Records the message in the ticket's communication log (owner only, SOP
+/// §9; refused while the leak check finds internal details and no override
+/// reason is given, §7), then hands it to its channel: the clipboard, or
+/// the mail client through a `mailto:` link. Other channels are records of
+/// a message sent elsewhere.
+#[tauri::command(async)]
+#[allow(clippy::too_many_arguments)]
+pub fn send_customer_message<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
+    ticket: String,
+    channel: CommunicationChannel,
+    subject: String,
+    body: String,
+    leak_override: Option<String>,
+) -> Answer<Outcome> {
+    let mut desk = desk.lock()?;
+    let command = Command::RecordCustomerUpdate {
+        channel,
+        body: body.clone(),
+        subject: subject.clone(),
+        leak_override,
+    };
+    let outcome = desk.execute(&session.actor()?, &ticket, command)?;
+    let to = outcome.ticket.customer_contact.clone().unwrap_or_default();
+    drop(desk);
+    alerts.tickets_changed();
+    let delivered = match channel {
+        CommunicationChannel::Clipboard => {
+            use tauri_plugin_clipboard_manager::ClipboardExt;
+            app.clipboard()
+                .write_text(body)
+                .map_err(|error| error.to_string())
+        }
+        CommunicationChannel::MailClient => {
+            use tauri_plugin_opener::OpenerExt;
+            app.opener()
+                .open_url(mailto(&to, &subject, &body), None::<&str>)
+                .map_err(|error| error.to_string())
+        }
+        _ => Ok(()),
+    };
+    delivered.map_err(|error| {
+        AppError::from(escalator_core::Error::Internal(format!(
+            "the message is recorded on the ticket, but {} failed: {error}",
+            channel.label().to_lowercase()
+        )))
+    })?;
+    Ok(outcome)
+}
+
+/// A `mailto:` link (RFC 6068) with everything but unreserved characters
+/// percent-encoded.
+fn mailto(to: &str, subject: &str, body: &str) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|byte| match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (byte as char).to_string()
+                }
+                _ => format!("%{byte:02X}"),
+            })
+            .collect::<String>()
+    };
+    let to = if to.contains('@') {
+        encode(to).replace("%40", "@")
+    } else {
+        String::new()
+    };
+    format!(
+        "mailto:{to}?subject={}&body={}",
+        encode(subject),
+        encode(body)
+    )
+}
+
+#[tauri::command(async)]
+pub fn get_templates(desk: State<'_, OpenDesk>) -> Answer<Vec<Template>> {
+    Ok(desk.lock()?.templates()?)
+}
+
+/// Saves edited message templates (L3 only); unknown placeholders are refused.
+#[tauri::command(async)]
+pub fn save_templates(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    templates: Vec<Template>,
+) -> Answer<Vec<Template>> {
+    let mut desk = desk.lock()?;
+    desk.set_templates(&session.actor()?, templates)?;
+    Ok(desk.templates()?)
 }
 
 /// The SLA settings screen: each priority's targets, the warning points,

@@ -104,6 +104,7 @@ pub fn builder<R: Runtime>(
 ) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
             let path = database_path(app, database)?;
             let desk = Desk::open(&path).map_err(AppError::from);
@@ -135,6 +136,11 @@ pub fn builder<R: Runtime>(
             commands::open_attachment,
             commands::load_demo_data,
             commands::verify_audit_chain,
+            commands::check_customer_message,
+            commands::draft_customer_message,
+            commands::send_customer_message,
+            commands::get_templates,
+            commands::save_templates,
             commands::get_sla_settings,
             commands::save_sla_settings,
             commands::import_holidays,

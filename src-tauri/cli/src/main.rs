@@ -171,11 +171,16 @@ enum Cmd {
     /// Record an update sent to the customer (SOP §7; owner only, §9).
     CustomerUpdate {
         ticket: String,
-        /// email | phone | portal | chat | clipboard
+        /// email | mail_client | phone | portal | chat | clipboard
         #[arg(long)]
         channel: CommunicationChannel,
         #[arg(long)]
         body: String,
+        #[arg(long, default_value = "")]
+        subject: String,
+        /// SOP §7: why the message goes out although the leak check flags it.
+        #[arg(long)]
+        leak_override: Option<String>,
     },
     /// The team waits on the customer: pauses the SLA clocks that wait on them (owner only).
     WaitCustomer {
@@ -201,6 +206,27 @@ enum Cmd {
     Rebuild,
     /// Load the demo desk: 8 people and a few dozen tickets in every state.
     Demo,
+    /// Reports: the SOP §13 monthly escalation review.
+    #[command(subcommand)]
+    Report(ReportCmd),
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// The escalations made in one UTC month, their causes, SLA attainment,
+    /// response times, refusals, exceptions, duplicates, reopenings and
+    /// knowledge-base candidates (definitions: docs/report.md).
+    Monthly {
+        /// The month, YYYY-MM (UTC month boundaries).
+        #[arg(long)]
+        month: escalator_core::report::ReportMonth,
+        /// html (one printable page) | csv (RFC 4180) | json
+        #[arg(long)]
+        format: escalator_core::report::ReportFormat,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -577,10 +603,17 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             ticket,
             channel,
             body,
+            subject,
+            leak_override,
         } => execute(
             &mut desk,
             &ticket,
-            Command::RecordCustomerUpdate { channel, body },
+            Command::RecordCustomerUpdate {
+                channel,
+                body,
+                subject,
+                leak_override,
+            },
         ),
         Cmd::WaitCustomer { ticket, reason } => {
             execute(&mut desk, &ticket, Command::WaitOnCustomer { reason })
@@ -625,6 +658,11 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
         }
         Cmd::Rebuild => {
             printer.rebuild(&desk.rebuild_projections()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Report(ReportCmd::Monthly { month, format, out }) => {
+            let report = desk.monthly_report(month)?;
+            printer.report(&report.render(format)?, out.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
     }

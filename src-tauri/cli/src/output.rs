@@ -410,6 +410,31 @@ impl Printer {
             report.events
         );
     }
+
+    /// A rendered report: written to `out`, or to stdout as it is (the
+    /// format is the report's own; `--json` only shapes the messages).
+    pub fn report(&self, text: &str, out: Option<&std::path::Path>) -> Result<(), Error> {
+        let Some(path) = out else {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            return match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                    std::process::exit(0)
+                }
+                result => result.map_err(Error::from),
+            };
+        };
+        std::fs::write(path, text)?;
+        if self.json {
+            self.emit(&json!({ "written": path.display().to_string(), "bytes": text.len() }));
+        } else {
+            say!("wrote {} ({} bytes)", path.display(), text.len());
+        }
+        Ok(())
+    }
 }
 
 fn names(desk: &Desk) -> Result<HashMap<UserId, String>, Error> {

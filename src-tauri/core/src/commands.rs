@@ -98,6 +98,12 @@ pub enum Command {
     RecordCustomerUpdate {
         channel: CommunicationChannel,
         body: String,
+        #[serde(default)]
+        subject: String,
+        /// SOP §7: why the message goes out although the leak check found
+        /// internal details in it.
+        #[serde(default)]
+        leak_override: Option<String>,
     },
     /// Owner (§9): the team waits on the customer; SLA clocks that wait on
     /// the customer stop.

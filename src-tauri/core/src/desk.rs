@@ -10,11 +10,13 @@ use crate::alerts::{self, Alert, AlertSubject};
 use crate::attachments::{AttachmentStore, StagedFile, DEFAULT_MAX_BYTES};
 use crate::clock::{Clock, SystemClock};
 use crate::commands::{Command, NewTicket};
+use crate::comms::templates::{self, Template, TemplateKind, TemplateValues};
+use crate::comms::{Finding, LeakCheck, LeakRules};
 use crate::domain::{AttachmentKind, Priority, Role, Team, Ticket, TicketId, User, UserId};
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
 use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
-use crate::sla::{self, ClockView, SlaConfig, SlaSettings, TicketSla};
+use crate::sla::{self, ClockView, SlaConfig, SlaSettings, Target, TicketSla};
 use crate::store::{self, QueueCount, RebuildReport, Store, TicketPage, TicketQuery, VerifyReport};
 use crate::timeline::{describe_all, TimelineEntry};
 use chrono::{DateTime, Utc};
@@ -27,8 +29,33 @@ use ts_rs::TS;
 /// The largest command accepted, as JSON; ticket text beyond this is abuse.
 const MAX_COMMAND_BYTES: usize = 256 * 1024;
 
+/// The customer message templates, beside the database; optional.
+pub const TEMPLATES_FILE: &str = "templates.toml";
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct TemplatesFile {
+    templates: Vec<Template>,
+}
+
+/// A customer message ready to edit, check and send (SOP §7).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Draft {
+    pub kind: TemplateKind,
+    pub subject: String,
+    pub body: String,
+    /// The customer's e-mail address, when the contact is one.
+    pub to: Option<String>,
+    /// The SLA update deadline the message promises, if a clock runs.
+    pub next_update: Option<DateTime<Utc>>,
+    pub time_zone: String,
+}
+
 /// The SLA config's file name, beside the database.
 pub const SLA_FILE: &str = "sla.toml";
+
+/// The leak check's settings (deny-list, key patterns, internal domains),
+/// beside the database; optional.
+pub const LEAK_FILE: &str = "leak.toml";
 
 /// How many tickets one SLA sweep transaction handles.
 const SWEEP_BATCH: usize = 100;
@@ -42,6 +69,9 @@ pub struct DeskConfig {
     /// Per-file attachment limit in bytes.
     pub max_attachment_bytes: u64,
     pub sla: SlaConfig,
+    /// SOP §7: what the leak check treats as internal, beyond the desk's
+    /// people and the ticket's notes.
+    pub leak: LeakRules,
 }
 
 impl Default for DeskConfig {
@@ -49,30 +79,61 @@ impl Default for DeskConfig {
         Self {
             max_attachment_bytes: DEFAULT_MAX_BYTES,
             sla: SlaConfig::default(),
+            leak: LeakRules::standard(),
         }
     }
 }
 
 impl DeskConfig {
-    /// The defaults, with the SLA config from `sla.toml` beside the database
-    /// when there is one (see `docs/sla.md`).
+    /// The defaults, with the SLA config from `sla.toml` (see `docs/sla.md`)
+    /// and the leak check's settings from `leak.toml` beside the database,
+    /// when they are there.
     pub fn for_database(database: &Path) -> Result<DeskConfig> {
-        let path = sla_file_beside(database);
-        let sla = match std::fs::read_to_string(&path) {
-            Ok(text) => SlaConfig::from_toml(&text).map_err(|error| match error {
-                Error::InvalidInput { field, message } => Error::InvalidInput {
-                    field,
-                    message: format!("{message} (in {})", path.display()),
-                },
-                other => other,
-            })?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => SlaConfig::default(),
-            Err(error) => return Err(error.into()),
+        let sla = match read_beside(database, SLA_FILE)? {
+            Some((path, text)) => {
+                SlaConfig::from_toml(&text).map_err(|error| in_file(error, &path))?
+            }
+            None => SlaConfig::default(),
+        };
+        let leak = match read_beside(database, LEAK_FILE)? {
+            Some((path, text)) => {
+                let rules: LeakRules = toml::from_str(&text).map_err(|error| {
+                    Error::invalid(
+                        "leak",
+                        format!("{} (in {})", error.message(), path.display()),
+                    )
+                })?;
+                rules.compile().map_err(|error| in_file(error, &path))?;
+                rules
+            }
+            None => LeakRules::standard(),
         };
         Ok(DeskConfig {
             sla,
+            leak,
             ..DeskConfig::default()
         })
+    }
+}
+
+/// The text of `name` beside the database, if the file exists.
+fn read_beside(database: &Path, name: &str) -> Result<Option<(PathBuf, String)>> {
+    let path = database.parent().unwrap_or(Path::new(".")).join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some((path, text))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A config error, with the file it came from.
+fn in_file(error: Error, path: &Path) -> Error {
+    match error {
+        Error::InvalidInput { field, message } => Error::InvalidInput {
+            field,
+            message: format!("{message} (in {})", path.display()),
+        },
+        other => other,
     }
 }
 
@@ -86,6 +147,7 @@ pub struct Desk {
     attachments: AttachmentStore,
     database_path: PathBuf,
     sla: SlaConfig,
+    leak: LeakRules,
 }
 
 /// What one SLA sweep did.
@@ -164,6 +226,7 @@ impl Desk {
             attachments: AttachmentStore::new(root, config.max_attachment_bytes),
             database_path: path,
             sla: config.sla,
+            leak: config.leak,
         };
         desk.store.write(|tx| {
             let fingerprint = store::hex_digest(desk.sla.to_toml().as_bytes());
@@ -367,6 +430,7 @@ impl Desk {
         let now = self.clock.now();
         let attachments = &self.attachments;
         let sla = &self.sla;
+        let leak = &self.leak;
         let decided = self.store.write(|tx| {
             let actor = active_user(tx, actor)?;
             let id = store::find_ticket_id(tx, reference)?;
@@ -384,7 +448,7 @@ impl Desk {
             let mut appended = Vec::new();
             let mut keep = Vec::new();
             for (command, staged) in batch {
-                let context = context_for(tx, &ticket, &command)?;
+                let context = context_for(tx, &ticket, &command, leak)?;
                 match decide(&ticket, &actor, &command, &context) {
                     Ok(bodies) => {
                         let seq = head + appended.len() as u64;
@@ -480,7 +544,7 @@ impl Desk {
         let id = store::find_ticket_id(conn, ticket)?;
         let ticket = Ticket::replay(&store::load_stream(conn, id)?)
             .ok_or_else(|| Error::Internal(format!("stream {id} has no opening")))?;
-        let context = context_for(conn, &ticket, command)?;
+        let context = context_for(conn, &ticket, command, &self.leak)?;
         Ok(decide(&ticket, &actor, command, &context)
             .err()
             .unwrap_or_default())
@@ -525,6 +589,142 @@ impl Desk {
             let report = store::rebuild(tx)?;
             reproject_sla(tx, sla)?;
             Ok(report)
+        })
+    }
+
+    /// The SOP §13 review of `month` (a UTC month), as of now; see [`crate::report`].
+    pub fn monthly_report(
+        &self,
+        month: crate::report::ReportMonth,
+    ) -> Result<crate::report::MonthlyReport> {
+        let now = self.clock.now();
+        crate::report::MonthlyReport::load(self.store.read(), month, &self.sla, now)
+    }
+
+    // ---- customer communication (SOP §7) ----------------------------------
+
+    /// What the leak check finds in a message about `ticket`, as it is typed.
+    pub fn check_customer_message(&self, ticket: &str, text: &str) -> Result<Vec<Finding>> {
+        let conn = self.store.read();
+        let ticket = store::load_ticket(conn, store::find_ticket_id(conn, ticket)?)?;
+        Ok(leak_check(conn, &ticket, &self.leak)?.check(text))
+    }
+
+    /// The desk's message templates: `templates.toml` beside the database,
+    /// or the shipped ones.
+    pub fn templates(&self) -> Result<Vec<Template>> {
+        let mut templates = templates::defaults();
+        if let Some((path, text)) = read_beside(&self.database_path, TEMPLATES_FILE)? {
+            let file: TemplatesFile = toml::from_str(&text).map_err(|error| {
+                Error::invalid(
+                    "templates",
+                    format!("{} (in {})", error.message(), path.display()),
+                )
+            })?;
+            for template in file.templates {
+                templates.insert(template.kind, template);
+            }
+        }
+        Ok(templates.into_values().collect())
+    }
+
+    /// Saves edited templates (an L3 lead's decision, like SLA policy).
+    /// Every placeholder must be known; nothing is saved otherwise.
+    pub fn set_templates(&mut self, actor: &str, edited: Vec<Template>) -> Result<()> {
+        self.require_lead(actor)?;
+        for template in &edited {
+            let field = |part: &str| format!("templates.{}.{part}", template.kind.code());
+            templates::validate(&template.subject, &field("subject"))?;
+            templates::validate(&template.body, &field("body"))?;
+        }
+        let text = toml::to_string(&TemplatesFile { templates: edited })
+            .map_err(|error| Error::Internal(format!("templates do not serialise: {error}")))?;
+        let path = self
+            .database_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(TEMPLATES_FILE);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut staged = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut staged, text.as_bytes())?;
+        staged
+            .persist(&path)
+            .map_err(|error| Error::from(error.error))?;
+        Ok(())
+    }
+
+    /// A message drafted from the `kind` template with customer-safe fields
+    /// only. The next update time is the ticket's SLA update deadline, on
+    /// the wall clock of `time_zone` (the customer's; default: the policy
+    /// calendar's).
+    pub fn draft_customer_message(
+        &self,
+        actor: &str,
+        reference: &str,
+        kind: TemplateKind,
+        time_zone: Option<&str>,
+    ) -> Result<Draft> {
+        let conn = self.store.read();
+        let sender = active_user(conn, actor)?;
+        let id = store::find_ticket_id(conn, reference)?;
+        let ticket = store::load_ticket(conn, id)?;
+        let sla = TicketSla::from_events(&store::load_stream(conn, id)?);
+        let now = self.clock.now();
+        let update = sla
+            .current(Target::CustomerUpdate)
+            .and_then(|run| sla.status(run, &self.sla, now));
+        let zone: chrono_tz::Tz = match time_zone.map(str::trim).filter(|zone| !zone.is_empty()) {
+            Some(zone) => zone.parse().map_err(|_| {
+                Error::invalid(
+                    "time_zone",
+                    format!("'{zone}' is not an IANA time zone, such as 'Europe/Paris' or 'America/Chicago'"),
+                )
+            })?,
+            None => update
+                .as_ref()
+                .map_or(chrono_tz::UTC, |status| status.applied.calendar.time_zone()),
+        };
+        let next_update = update.and_then(|status| status.evaluation.due);
+        let contact = ticket
+            .customer_contact
+            .clone()
+            .filter(|contact| !contact.contains('@'))
+            .unwrap_or_else(|| "there".to_string());
+        let values = TemplateValues {
+            customer: ticket.customer.clone(),
+            contact,
+            product: ticket.documentation.product.clone(),
+            impact: ticket.documentation.impact.clone(),
+            sender: sender.display_name.clone(),
+            next_update: next_update.map_or_else(
+                || "as soon as we have news".to_string(),
+                |due| {
+                    due.with_timezone(&zone)
+                        .format("%A %-d %B, %H:%M %Z")
+                        .to_string()
+                },
+            ),
+            resolution: ticket
+                .resolution
+                .as_ref()
+                .map(|resolution| resolution.summary.clone())
+                .unwrap_or_default(),
+        };
+        let template = self
+            .templates()?
+            .into_iter()
+            .find(|template| template.kind == kind)
+            .ok_or_else(|| Error::Internal(format!("no {kind:?} template")))?;
+        Ok(Draft {
+            kind,
+            subject: templates::fill(&template.subject, &values, "subject")?,
+            body: templates::fill(&template.body, &values, "body")?,
+            to: ticket
+                .customer_contact
+                .clone()
+                .filter(|contact| contact.contains('@')),
+            next_update,
+            time_zone: zone.name().to_string(),
         })
     }
 
@@ -791,7 +991,18 @@ fn active_user(conn: &Connection, handle: &str) -> Result<User> {
 }
 
 /// What the rules need looked up for this command (see [`Context`]).
-fn context_for(conn: &Connection, ticket: &Ticket, command: &Command) -> Result<Context> {
+fn context_for(
+    conn: &Connection,
+    ticket: &Ticket,
+    command: &Command,
+    leak: &LeakRules,
+) -> Result<Context> {
+    if let Command::RecordCustomerUpdate { body, .. } = command {
+        return Ok(Context {
+            leaks: leak_check(conn, ticket, leak)?.check(body),
+            ..Context::default()
+        });
+    }
     let Command::Escalate(request) = command else {
         return Ok(Context::default());
     };
@@ -819,7 +1030,30 @@ fn context_for(conn: &Connection, ticket: &Ticket, command: &Command) -> Result<
     Ok(Context {
         similar,
         link_target,
+        ..Context::default()
     })
+}
+
+/// SOP §7: the leak check for a message about `ticket`. Every person at the
+/// desk is internal except the owner, who signs it; the customer's own names
+/// are not internal; the ticket's notes and L1–L2 exchanges are.
+fn leak_check(conn: &Connection, ticket: &Ticket, rules: &LeakRules) -> Result<LeakCheck> {
+    let users = store::list_users(conn)?;
+    let mut rules = rules.clone().with_users(&users);
+    if let Some(owner) = users.iter().find(|user| user.id == ticket.owner) {
+        rules.allowed_names.push(owner.display_name.clone());
+        rules.allowed_names.push(owner.handle.clone());
+    }
+    rules.allowed_names.push(ticket.customer.clone());
+    rules.allowed_names.extend(ticket.customer_contact.clone());
+    rules
+        .internal_notes
+        .extend(ticket.notes.iter().map(|note| note.body.clone()));
+    for exchange in &ticket.info_exchanges {
+        rules.internal_notes.push(exchange.question.clone());
+        rules.internal_notes.extend(exchange.answer.clone());
+    }
+    rules.compile()
 }
 
 /// Rewrites a ticket's SLA projection row from its whole stream.

@@ -290,6 +290,18 @@ pub struct NoteAdded {
 pub struct CustomerUpdateSent {
     pub channel: CommunicationChannel,
     pub body: String,
+    #[serde(default)]
+    pub subject: String,
+    /// SOP §7: the leak check's findings that were overridden, and why.
+    #[serde(default)]
+    pub leak_override: Option<LeakOverride>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LeakOverride {
+    pub reason: String,
+    /// What was found: "hostname: db-prod-03.internal".
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

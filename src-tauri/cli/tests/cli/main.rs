@@ -604,6 +604,115 @@ fn the_database_and_actor_come_from_the_environment_and_help_lists_commands() {
     }
 }
 
+#[test]
+fn report_monthly_writes_the_review_as_json_csv_or_one_html_page() {
+    let desk = Desk::new();
+    let month_before = chrono::Utc::now().format("%Y-%m").to_string();
+    let opened = desk.json_as(
+        "ana",
+        &[
+            "open",
+            "--customer",
+            "Acme, Inc.",
+            "--summary",
+            "Checkout <script>alert(1)</script> fails, \"always\"",
+            "--priority",
+            "P2",
+            "--impact",
+            "No web sales",
+            "--product",
+            "Web shop",
+            "--steps",
+            "Pay by card",
+            "--environment",
+            "Web shop 4.2.1",
+        ],
+    );
+    let key = opened["ticket"]["key"].as_str().unwrap().to_string();
+    let log = desk.file("report.log", b"ERROR 500 POST /checkout");
+    desk.json_as(
+        "ana",
+        &["troubleshoot", &key, "--action", "Restarted the worker"],
+    );
+    desk.json_as("ana", &["attach", &key, &log, "--kind", "log"]);
+    desk.json_as(
+        "ana",
+        &[
+            "escalate",
+            &key,
+            "--type",
+            "software",
+            "--criterion",
+            "business_critical",
+            "--reason",
+            "crash_or_backend_failure",
+            "--category",
+            "software",
+            "--team",
+            "software",
+            "--troubleshooting-complete",
+            "--cannot-resolve",
+        ],
+    );
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    // At the turn of a month the escalation may belong to either; then
+    // only the formats are checked.
+    let counted = month == month_before;
+
+    let json = desk.ok(&["report", "monthly", "--month", &month, "--format", "json"]);
+    let report: Value = serde_json::from_str(&json).expect("the report as JSON");
+    assert_eq!(report["month"], month.as_str());
+    if counted {
+        assert_eq!(report["escalations"]["total"], 1);
+        assert_eq!(report["causes"]["by_product"][0]["label"], "Web shop");
+    }
+
+    let csv = desk.ok(&["report", "monthly", "--month", &month, "--format", "csv"]);
+    assert!(csv.starts_with("section,group,metric,value\r\n"), "{csv}");
+    assert!(csv.contains(&format!("report,,month,{month}\r\n")));
+    if counted {
+        assert!(csv.contains("escalations,,total,1\r\n"));
+        assert!(
+            csv.contains("\"Checkout <script>alert(1)</script> fails, \"\"always\"\"\""),
+            "customer text is quoted: {csv}"
+        );
+    }
+
+    let out = desk.dir.path().join("review.html");
+    let written = desk.json_as(
+        "ana",
+        &[
+            "report",
+            "monthly",
+            "--month",
+            &month,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(written["written"], out.display().to_string());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written["bytes"], html.len());
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "ticket text is inert"
+    );
+    if counted {
+        assert!(html.contains("Checkout &lt;script&gt;alert(1)&lt;/script&gt; fails"));
+    }
+
+    // A month or a format that does not exist is a usage error.
+    let bad = desk.run(&[
+        "--json", "report", "monthly", "--month", "2026-13", "--format", "html",
+    ]);
+    assert_fails(&bad, 2, "validation");
+    let bad = desk.run(&["report", "monthly", "--month", "2026-03", "--format", "pdf"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}
+
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .map(|entries| {

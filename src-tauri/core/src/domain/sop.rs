@@ -176,6 +176,7 @@ vocabulary! {
     /// SOP §7: how an update reached the customer.
     CommunicationChannel("communication channel") {
         Email = "email" => "Email",
+        MailClient = "mail_client" => "Opened in the mail client",
         Phone = "phone" => "Phone",
         Portal = "portal" => "Customer portal",
         Chat = "chat" => "Chat",

@@ -8,6 +8,7 @@
 
 use super::{Rule, Violation};
 use crate::commands::{standard_sla_policy, Command, EscalationRequest, ExceptionClaim, NewTicket};
+use crate::comms::Finding;
 use crate::domain::{
     Documentation, EscalationReason, EscalationType, ExceptionKind, Priority, Role, Status, Ticket,
     TicketId, User,
@@ -27,6 +28,8 @@ pub struct Context {
     pub similar: Vec<SimilarEscalation>,
     /// SOP §11: the ticket an escalation asks to be linked to, if it exists.
     pub link_target: Option<LinkTarget>,
+    /// SOP §7: what the leak check found in a customer message.
+    pub leaks: Vec<Finding>,
 }
 
 /// An open escalation that looks like the one being raised (SOP §11).
@@ -472,7 +475,12 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
                 })]
             })
         }
-        Command::RecordCustomerUpdate { channel, body } => {
+        Command::RecordCustomerUpdate {
+            channel,
+            body,
+            subject,
+            leak_override,
+        } => {
             checks.require(is_owner, || Rule::CustomerCommunication.violation());
             checks.text(
                 body,
@@ -480,11 +488,35 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
                 "body",
                 "Write the update sent to the customer",
             );
+            let reason = leak_override
+                .as_deref()
+                .map(str::trim)
+                .filter(|reason| !reason.is_empty());
+            if reason.is_none() {
+                for finding in &context.leaks {
+                    checks.0.push(
+                        Rule::CustomerLeak
+                            .violation_with(format!("{} “{}”", finding.message, finding.text)),
+                    );
+                }
+            }
             checks.finish(|| {
+                let leak_override = reason.filter(|_| !context.leaks.is_empty()).map(|reason| {
+                    crate::events::LeakOverride {
+                        reason: reason.to_string(),
+                        findings: context
+                            .leaks
+                            .iter()
+                            .map(|finding| format!("{}: {}", finding.kind.code(), finding.text))
+                            .collect(),
+                    }
+                });
                 vec![EventBody::CustomerUpdateSent(
                     crate::events::CustomerUpdateSent {
                         channel: *channel,
                         body: body.trim().to_string(),
+                        subject: subject.trim().to_string(),
+                        leak_override,
                     },
                 )]
             })

@@ -11,6 +11,7 @@ const TESTS: &[&str] = &[
     include_str!("workflow.rs"),
     include_str!("store.rs"),
     include_str!("properties.rs"),
+    include_str!("comms.rs"),
 ];
 
 #[test]

@@ -4,10 +4,13 @@
 //! test opens its own database in a temporary directory and drives the clock.
 
 mod catalogue;
+mod comms;
 mod demo;
 mod exceptions;
+mod leak;
 mod priorities;
 mod properties;
+mod report;
 mod rules;
 mod sla;
 mod store;

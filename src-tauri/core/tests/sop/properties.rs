@@ -178,6 +178,8 @@ fn command(f: &Fixture, key: &str, step: &Step) -> Command {
         Step::CustomerUpdate => Command::RecordCustomerUpdate {
             channel: CommunicationChannel::Phone,
             body: "Update".into(),
+            subject: String::new(),
+            leak_override: None,
         },
         Step::Reprioritize(to) => Command::ChangePriority {
             priority: *to,

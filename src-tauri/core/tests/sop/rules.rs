@@ -472,6 +472,8 @@ fn sop_9_customer_communication_only_the_owner_talks_to_the_customer() {
     let command = Command::RecordCustomerUpdate {
         channel: CommunicationChannel::Email,
         body: "We are on it".into(),
+        subject: String::new(),
+        leak_override: None,
     };
     let error = f.refuse(SAM, &key, command);
     assert_eq!(rule_ids(&error), ["SOP-9-customer-communication"]);

@@ -37,6 +37,8 @@ fn the_full_lifecycle_keeps_l1_as_owner_and_closes_in_sop_order() {
             Command::RecordCustomerUpdate {
                 channel: CommunicationChannel::Email,
                 body: "Our engineers are on it".into(),
+                subject: String::new(),
+                leak_override: None,
             },
             Status::Investigating,
         ),

@@ -201,6 +201,8 @@ fn each_customer_update_starts_the_next_update_interval() {
         Command::RecordCustomerUpdate {
             channel: CommunicationChannel::Email,
             body: "We are working on it with our engineers.".into(),
+            subject: String::new(),
+            leak_override: None,
         },
     );
     let update = clock_of(&fixture, &key, Target::CustomerUpdate);
