@@ -7,6 +7,7 @@
 //! and some tests set up background tickets through the app's IPC to keep the
 //! flow under test short.
 
+mod customer;
 mod desk;
 mod duplicates;
 mod escalation;

@@ -63,6 +63,32 @@ describe("the IPC seam", () => {
     clearMocks();
   });
 
+  it("passes the customer message commands' arguments in camelCase", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { backend } = await import("./backend");
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      return null;
+    });
+    const templates = [{ kind: "closure" as const, subject: "Closed", body: "Hello {contact}" }];
+    await backend.checkCustomerMessage("ESC-1", "Hello");
+    await backend.draftCustomerMessage("ESC-1", "progress_update", "Europe/Paris");
+    await backend.draftCustomerMessage("ESC-1", "closure", null);
+    await backend.sendCustomerMessage("ESC-1", "mail_client", "Update", "Hello", "The customer asked for the log");
+    await backend.templates();
+    await backend.saveTemplates(templates);
+    expect(calls).toEqual([
+      ["check_customer_message", { ticket: "ESC-1", text: "Hello" }],
+      ["draft_customer_message", { ticket: "ESC-1", kind: "progress_update", timeZone: "Europe/Paris" }],
+      ["draft_customer_message", { ticket: "ESC-1", kind: "closure", timeZone: null }],
+      ["send_customer_message", { ticket: "ESC-1", channel: "mail_client", subject: "Update", body: "Hello", leakOverride: "The customer asked for the log" }],
+      ["get_templates", {}],
+      ["save_templates", { templates }],
+    ]);
+    clearMocks();
+  });
+
   it("hands the backend's events to the desk", async () => {
     const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
     const { emit } = await import("@tauri-apps/api/event");

@@ -12,8 +12,11 @@ import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AttachmentKind } from "./bindings/AttachmentKind";
 import type { Command } from "./bindings/Command";
+import type { CommunicationChannel } from "./bindings/CommunicationChannel";
 import type { DemoReport } from "./bindings/DemoReport";
+import type { Draft } from "./bindings/Draft";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { Finding } from "./bindings/Finding";
 import type { Glossary } from "./bindings/Glossary";
 import type { NewTicket } from "./bindings/NewTicket";
 import type { Outcome } from "./bindings/Outcome";
@@ -23,6 +26,8 @@ import type { SimilarEscalation } from "./bindings/SimilarEscalation";
 import type { SlaSettings } from "./bindings/SlaSettings";
 import type { SlaSettingsView } from "./bindings/SlaSettingsView";
 import type { Team } from "./bindings/Team";
+import type { Template } from "./bindings/Template";
+import type { TemplateKind } from "./bindings/TemplateKind";
 import type { TicketDetail } from "./bindings/TicketDetail";
 import type { TicketPage } from "./bindings/TicketPage";
 import type { TicketQuery } from "./bindings/TicketQuery";
@@ -90,6 +95,21 @@ export const backend = {
   openAttachment: (sha256: string) => call<null>("open_attachment", { sha256 }),
   loadDemoData: () => call<DemoReport>("load_demo_data"),
   verifyAuditChain: () => call<VerifyReport>("verify_audit_chain"),
+
+  /** SOP §7: the internal details the leak check finds in a customer message, by character range. */
+  checkCustomerMessage: (ticket: string, text: string) => call<Finding[]>("check_customer_message", { ticket, text }),
+  /** A customer message from a template; `timeZone` (IANA) defaults to the SLA calendar's. */
+  draftCustomerMessage: (ticket: string, kind: TemplateKind, timeZone: string | null) =>
+    call<Draft>("draft_customer_message", { ticket, kind, timeZone }),
+  /**
+   * Records the message on the ticket (owner only), then copies it or opens the
+   * mail client. Refused while it leaks internal details, unless `leakOverride` says why.
+   */
+  sendCustomerMessage: (ticket: string, channel: CommunicationChannel, subject: string, body: string, leakOverride: string | null) =>
+    call<Outcome>("send_customer_message", { ticket, channel, subject, body, leakOverride }),
+  templates: () => call<Template[]>("get_templates"),
+  /** L3 only; an unknown placeholder is refused, naming its field ("templates.closure.body"). */
+  saveTemplates: (templates: Template[]) => call<Template[]>("save_templates", { templates }),
 
   slaSettings: () => call<SlaSettingsView>("get_sla_settings"),
   /** L3 only (SOP §3); a value that does not parse is refused, naming its field. */

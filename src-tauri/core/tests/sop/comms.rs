@@ -37,6 +37,13 @@ fn sop_7_leak_a_message_with_an_internal_hostname_is_refused_until_edited() {
         .customer_updates
         .is_empty());
 
+    let mut subject_leak = update("Payments work again", None);
+    if let Command::RecordCustomerUpdate { subject, .. } = &mut subject_leak {
+        *subject = "ESC-1 fixed on db-prod-03.internal".into();
+    }
+    let error = f.refuse(ANA, &key, subject_leak);
+    assert_rule(&error, "SOP-7-leak", "§7");
+
     let edited = "Hello, our engineers restarted the payment database and payments work again.";
     assert!(f
         .desk
