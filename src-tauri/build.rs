@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "check_customer_message",
     "draft_customer_message",
     "send_customer_message",
+    "get_monthly_report",
+    "save_monthly_report",
     "get_templates",
     "save_templates",
     "get_sla_settings",

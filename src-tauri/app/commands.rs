@@ -9,6 +9,7 @@ use escalator_core::commands::NewTicket;
 use escalator_core::comms::{Finding, Template, TemplateKind};
 use escalator_core::demo::DemoReport;
 use escalator_core::desk::Draft;
+use escalator_core::report::MonthlyReport;
 use escalator_core::desk::{Outcome, TicketDetail};
 use escalator_core::domain::CommunicationChannel;
 use escalator_core::domain::{AttachmentKind, Glossary, Role, Team, User};
@@ -280,6 +281,29 @@ fn mailto(to: &str, subject: &str, body: &str) -> String {
         encode(subject),
         encode(body)
     )
+}
+
+/// The SOP §13 monthly review (`month` as "YYYY-MM"), for the review screen.
+#[tauri::command(async)]
+pub fn get_monthly_report(desk: State<'_, OpenDesk>, month: String) -> Answer<MonthlyReport> {
+    Ok(desk.lock()?.monthly_report(month.parse()?)?)
+}
+
+/// Writes the review as `format` ("html", "csv" or "json") to `path`, chosen
+/// in the save dialog. The HTML is one self-contained page that prints well.
+#[tauri::command(async)]
+pub fn save_monthly_report(
+    desk: State<'_, OpenDesk>,
+    month: String,
+    format: String,
+    path: PathBuf,
+) -> Answer<()> {
+    let report = desk.lock()?.monthly_report(month.parse()?)?;
+    let text = report.render(format.parse()?)?;
+    std::fs::write(&path, text).map_err(|error| {
+        escalator_core::Error::invalid("path", format!("cannot write {}: {error}", path.display()))
+    })?;
+    Ok(())
 }
 
 #[tauri::command(async)]

@@ -139,6 +139,8 @@ pub fn builder<R: Runtime>(
             commands::check_customer_message,
             commands::draft_customer_message,
             commands::send_customer_message,
+            commands::get_monthly_report,
+            commands::save_monthly_report,
             commands::get_templates,
             commands::save_templates,
             commands::get_sla_settings,

@@ -44,6 +44,7 @@ fn export_all(dir: &Path) {
         core::desk::Draft,
         core::comms::Finding,
         core::comms::Template,
+        core::report::MonthlyReport,
         core::desk::Outcome,
         core::Command,
         core::commands::NewTicket,

@@ -16,5 +16,6 @@
 mod alerts;
 mod flows;
 mod harness;
+mod report;
 mod smoke;
 mod tray;
