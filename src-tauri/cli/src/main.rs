@@ -14,6 +14,7 @@ use escalator_core::domain::{
     ExceptionKind, Priority, Queue, Role, Status, Team,
 };
 use escalator_core::events::DocumentationChange;
+use escalator_core::review_pack::ReviewPack;
 use escalator_core::store::TicketQuery;
 use escalator_core::{Command, Desk, Error, ErrorKind};
 use output::Printer;
@@ -209,6 +210,51 @@ enum Cmd {
     /// Reports: the SOP §13 monthly escalation review.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Offline review packs (SOP §13): export a period as one file, verify and
+    /// read it anywhere without the desk, and write review notes on it.
+    #[command(subcommand)]
+    ReviewPack(PackCmd),
+    /// Record a lead's review notes (from `review-pack export-notes`) as
+    /// internal notes on this desk's tickets; each note is imported once.
+    ImportReviewNotes { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum PackCmd {
+    /// Write every ticket with an event in [--from, --to) (UTC days), whole,
+    /// with its attachments, to one read-only file (L3 lead).
+    Export {
+        /// The first day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// The day after the last, YYYY-MM-DD.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Verify a pack's hash chains, attachments and manifest; exits 8 if it
+    /// was tampered with. Needs no desk.
+    Verify { file: PathBuf },
+    /// List the pack's tickets, or print one ticket's history. Needs no desk.
+    Show {
+        file: PathBuf,
+        ticket: Option<String>,
+    },
+    /// Write a review note on a ticket of the pack (kept in FILE.notes.json
+    /// beside it; the pack stays read-only). The reviewer is --as.
+    Note {
+        file: PathBuf,
+        ticket: String,
+        #[arg(long)]
+        body: String,
+    },
+    /// Write the pack's review notes to one file for the source desk.
+    ExportNotes {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -425,6 +471,11 @@ fn exit_code(kind: ErrorKind) -> u8 {
 }
 
 fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
+    // Reading a pack needs no desk: the lead's laptop may have none.
+    let cli = match run_pack(cli, printer)? {
+        Ok(code) => return Ok(code),
+        Err(cli) => cli,
+    };
     let db = match cli.db {
         Some(path) => path,
         None => escalator_core::default_data_dir()
@@ -665,7 +716,66 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
             printer.report(&report.render(format)?, out.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::ReviewPack(PackCmd::Export { from, to, out }) => {
+            printer.pack_exported(&desk.export_review_pack(actor, from, to, &out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::ReviewPack(_) => Err(Error::Internal(
+            "review-pack subcommands that read a pack run without a desk".into(),
+        )),
+        Cmd::ImportReviewNotes { file } => {
+            printer.notes_imported(&desk.import_review_notes(actor, &file)?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The `review-pack` subcommands that read or annotate a pack, which open
+/// no desk; every other command is handed back.
+fn run_pack(cli: Cli, printer: &Printer) -> Result<Result<ExitCode, Cli>, Error> {
+    let Cmd::ReviewPack(command) = cli.command else {
+        return Ok(Err(cli));
+    };
+    let code = match command {
+        PackCmd::Export { from, to, out } => {
+            return Ok(Err(Cli {
+                command: Cmd::ReviewPack(PackCmd::Export { from, to, out }),
+                ..cli
+            }))
+        }
+        PackCmd::Verify { file } => {
+            let pack = ReviewPack::open(&file)?;
+            printer.pack_verification(&pack);
+            if pack.is_verified() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(8)
+            }
+        }
+        PackCmd::Show { file, ticket } => {
+            let pack = ReviewPack::open(&file)?;
+            printer.pack_warning(&pack);
+            match ticket {
+                Some(ticket) => printer.pack_history(&pack, &ticket)?,
+                None => printer.tickets(&pack.tickets()?),
+            }
+            ExitCode::SUCCESS
+        }
+        PackCmd::Note { file, ticket, body } => {
+            let pack = ReviewPack::open(&file)?;
+            printer.pack_warning(&pack);
+            let reviewer = cli.actor.unwrap_or_default();
+            let note = pack.add_note(&reviewer, &ticket, &body, chrono::Utc::now())?;
+            printer.review_note(&note, &pack.notes_path());
+            ExitCode::SUCCESS
+        }
+        PackCmd::ExportNotes { file, out } => {
+            let pack = ReviewPack::open(&file)?;
+            printer.review_notes_exported(&pack.export_notes(&out)?, &out);
+            ExitCode::SUCCESS
+        }
+    };
+    Ok(Ok(code))
 }
 
 /// The escalation request, from `--request` JSON or from the flags.

@@ -6,6 +6,7 @@
 
 use escalator_core::desk::{Outcome, SlaSweep, TicketView};
 use escalator_core::domain::{Ticket, User, UserId};
+use escalator_core::review_pack::{NotesImport, PackReport, ReviewNote, ReviewNotes, ReviewPack};
 use escalator_core::rules::SimilarEscalation;
 use escalator_core::sla::{ClockView, SlaConfig};
 use escalator_core::store::{RebuildReport, TicketSummary, VerifyReport};
@@ -434,6 +435,150 @@ impl Printer {
             say!("wrote {} ({} bytes)", path.display(), text.len());
         }
         Ok(())
+    }
+
+    pub fn pack_exported(&self, report: &PackReport) {
+        if self.json {
+            return self.emit(report);
+        }
+        let info = &report.info;
+        say!(
+            "wrote review pack {}: {} to {} (end exclusive), {} tickets, {} events, {} attachments",
+            report.path.display(),
+            info.from,
+            info.to,
+            info.tickets,
+            info.events,
+            info.attachments
+        );
+        say!("pack id  {}", info.pack_id);
+        say!("manifest sha256 {}", info.manifest_sha256);
+        say!("(give the lead the manifest digest by another channel to compare with `review-pack verify`)");
+    }
+
+    /// The pack's origin and everything its verification found.
+    pub fn pack_verification(&self, pack: &ReviewPack) {
+        if self.json {
+            return self.emit(&json!({
+                "path": pack.path().display().to_string(),
+                "info": pack.info(),
+                "verification": pack.verification(),
+            }));
+        }
+        let info = pack.info();
+        let check = pack.verification();
+        say!(
+            "review pack {} from {} ({} to {}, exported {} by {})",
+            info.pack_id,
+            info.source_database,
+            info.from,
+            info.to,
+            info.exported_at.format("%Y-%m-%d %H:%M UTC"),
+            info.exporter
+        );
+        say!("manifest sha256 {}", info.manifest_sha256);
+        if check.verified {
+            say!(
+                "verified: {} streams, {} events, {} attachments intact",
+                check.chain.streams,
+                check.chain.events,
+                check.attachments_checked
+            );
+            return;
+        }
+        say!("NOT VERIFIED: this pack was altered after export");
+        for b in &check.chain.breaks {
+            say!(
+                "BROKEN: ticket {} ({}) at seq {}: {}",
+                b.ticket_key.as_deref().unwrap_or("?"),
+                b.ticket_id,
+                b.seq,
+                b.problem
+            );
+        }
+        for problem in &check.attachment_problems {
+            say!(
+                "BROKEN: attachment {} of {}: {}",
+                problem.sha256,
+                problem.tickets.join(", "),
+                problem.problem
+            );
+        }
+        for problem in &check.manifest_problems {
+            say!("BROKEN: {problem}");
+        }
+    }
+
+    /// A warning on stderr when a pack being read did not verify.
+    pub fn pack_warning(&self, pack: &ReviewPack) {
+        if !pack.is_verified() {
+            eprintln!(
+                "WARNING: review pack {} failed verification; run `review-pack verify` for details",
+                pack.path().display()
+            );
+        }
+    }
+
+    pub fn pack_history(&self, pack: &ReviewPack, reference: &str) -> Result<(), Error> {
+        if self.json {
+            self.emit(&json!({
+                "ticket": pack.ticket(reference)?,
+                "events": pack.history(reference)?,
+            }));
+            return Ok(());
+        }
+        for entry in pack.timeline(reference)? {
+            say!(
+                "#{:<3} {}  {:<16} {}",
+                entry.seq,
+                entry.at.format("%Y-%m-%d %H:%M:%S"),
+                entry.actor_name,
+                entry.title
+            );
+            for line in entry.detail.iter().flat_map(|d| d.lines()) {
+                say!("{:30}  {line}", "");
+            }
+        }
+        Ok(())
+    }
+
+    pub fn review_note(&self, note: &ReviewNote, sidecar: &std::path::Path) {
+        if self.json {
+            return self.emit(note);
+        }
+        say!(
+            "noted on {} by {} (kept in {})",
+            note.ticket_key,
+            note.reviewer,
+            sidecar.display()
+        );
+    }
+
+    pub fn review_notes_exported(&self, notes: &ReviewNotes, out: &std::path::Path) {
+        if self.json {
+            return self.emit(&json!({ "written": out.display().to_string(), "notes": notes }));
+        }
+        say!(
+            "wrote {} review note(s) on pack {} to {}",
+            notes.notes.len(),
+            notes.pack_id,
+            out.display()
+        );
+    }
+
+    pub fn notes_imported(&self, import: &NotesImport) {
+        if self.json {
+            return self.emit(import);
+        }
+        say!(
+            "imported {} review note(s) from pack {} ({} already imported)",
+            import.imported.len(),
+            import.pack_id,
+            import.already_imported
+        );
+        for key in &import.imported {
+            say!("  internal note added to {key}");
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use crate::comms::{Finding, LeakCheck, LeakRules};
 use crate::domain::{AttachmentKind, Priority, Role, Team, Ticket, TicketId, User, UserId};
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
+use crate::official::{self, Delivery, DeliveryReport, OfficialConfig, Sender};
 use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
 use crate::sla::{self, ClockView, SlaConfig, SlaSettings, Target, TicketSla};
 use crate::store::{self, QueueCount, RebuildReport, Store, TicketPage, TicketQuery, VerifyReport};
@@ -63,6 +64,9 @@ const SWEEP_BATCH: usize = 100;
 /// The `app_state` keys the desk keeps.
 const NOTIFIED_UP_TO: &str = "notifier.notified_up_to";
 const SLA_FINGERPRINT: &str = "sla.config_fingerprint";
+const DESK_ID: &str = "desk.id";
+/// Followed by a pack id: the info of a review pack this desk exported.
+const REVIEW_PACK_PREFIX: &str = "review_pack.";
 
 #[derive(Debug, Clone)]
 pub struct DeskConfig {
@@ -72,6 +76,8 @@ pub struct DeskConfig {
     /// SOP §7: what the leak check treats as internal, beyond the desk's
     /// people and the ticket's notes.
     pub leak: LeakRules,
+    /// SOP §6 Step 4: the official channels management is notified on.
+    pub official: OfficialConfig,
 }
 
 impl Default for DeskConfig {
@@ -80,6 +86,7 @@ impl Default for DeskConfig {
             max_attachment_bytes: DEFAULT_MAX_BYTES,
             sla: SlaConfig::default(),
             leak: LeakRules::standard(),
+            official: OfficialConfig::default(),
         }
     }
 }
@@ -108,9 +115,14 @@ impl DeskConfig {
             }
             None => LeakRules::standard(),
         };
+        let official = match read_beside(database, official::OFFICIAL_FILE)? {
+            Some((path, text)) => OfficialConfig::from_toml(&text, &path)?,
+            None => OfficialConfig::default(),
+        };
         Ok(DeskConfig {
             sla,
             leak,
+            official,
             ..DeskConfig::default()
         })
     }
@@ -148,6 +160,7 @@ pub struct Desk {
     database_path: PathBuf,
     sla: SlaConfig,
     leak: LeakRules,
+    official: OfficialConfig,
 }
 
 /// What one SLA sweep did.
@@ -227,6 +240,7 @@ impl Desk {
             database_path: path,
             sla: config.sla,
             leak: config.leak,
+            official: config.official,
         };
         desk.store.write(|tx| {
             let fingerprint = store::hex_digest(desk.sla.to_toml().as_bytes());
@@ -431,6 +445,7 @@ impl Desk {
         let attachments = &self.attachments;
         let sla = &self.sla;
         let leak = &self.leak;
+        let official = &self.official;
         let decided = self.store.write(|tx| {
             let actor = active_user(tx, actor)?;
             let id = store::find_ticket_id(tx, reference)?;
@@ -479,9 +494,20 @@ impl Desk {
                     }
                 }
             }
+            // SOP §6 Step 4: the official notifications go in the same transaction.
+            let notices = official::queue_for(tx, &ticket, &appended, official)?;
+            if !notices.is_empty() {
+                let seq = head + appended.len() as u64;
+                let queued = store::append(tx, id, &ticket.key, seq, actor.id, now, notices)?;
+                for event in &queued {
+                    ticket.apply(event);
+                }
+                appended.extend(queued);
+            }
             store::project(tx, &ticket)?;
             let stream: Vec<Event> = events.into_iter().chain(appended.iter().cloned()).collect();
             project_sla(tx, id, &stream, sla)?;
+            official::project(tx, id, &stream)?;
             for staged in keep {
                 attachments.keep(staged)?;
             }
@@ -693,7 +719,11 @@ impl Desk {
         let values = TemplateValues {
             customer: ticket.customer.clone(),
             contact,
-            product: ticket.documentation.product.clone(),
+            // "Update on your reported issue" rather than "your  issue".
+            product: Some(ticket.documentation.product.trim())
+                .filter(|product| !product.is_empty())
+                .unwrap_or("reported")
+                .to_string(),
             impact: ticket.documentation.impact.clone(),
             sender: sender.display_name.clone(),
             next_update: next_update.map_or_else(
@@ -797,6 +827,7 @@ impl Desk {
     pub fn sweep_sla(&mut self) -> Result<SlaSweep> {
         let now = self.clock.now();
         let sla = &self.sla;
+        let official = &self.official;
         let mut recorded = Vec::new();
         loop {
             let (looked_at, appended) = self.store.write(|tx| {
@@ -810,7 +841,7 @@ impl Desk {
                             Error::Internal(format!("stream {id} has no opening"))
                         })?;
                         let head = events.last().map_or(0, |event| event.seq);
-                        let new = store::append(
+                        let mut new = store::append(
                             tx,
                             *id,
                             &ticket.key,
@@ -822,8 +853,27 @@ impl Desk {
                         for event in &new {
                             ticket.apply(event);
                         }
+                        // SOP §6 Step 4: a §5.3 raise notifies management officially too.
+                        let notices = official::queue_for(tx, &ticket, &new, official)?;
+                        if !notices.is_empty() {
+                            let seq = head + new.len() as u64;
+                            let queued = store::append(
+                                tx,
+                                *id,
+                                &ticket.key,
+                                seq,
+                                User::system_id(),
+                                now,
+                                notices,
+                            )?;
+                            for event in &queued {
+                                ticket.apply(event);
+                            }
+                            new.extend(queued);
+                        }
                         store::project(tx, &ticket)?;
                         events.extend(new.iter().cloned());
+                        official::project(tx, *id, &events)?;
                         appended.extend(new);
                     }
                     project_sla(tx, *id, &events, sla)?;
@@ -966,9 +1016,237 @@ impl Desk {
         Ok(())
     }
 
+    // ---- official notifications (SOP §6 Step 4) ------------------------------
+
+    pub fn official_config(&self) -> &OfficialConfig {
+        &self.official
+    }
+
+    /// Sends every official notification due by now and records each attempt
+    /// on its ticket: `OfficialNotificationDelivered`, or
+    /// `OfficialNotificationFailed` with the error and the next attempt (none
+    /// once given up). Only the outbox index is read to find what is due. The
+    /// sending happens outside any transaction; a delivery another worker
+    /// recorded meanwhile is not recorded twice.
+    pub fn deliver_official(&mut self, sender: &dyn Sender) -> Result<DeliveryReport> {
+        let now = self.clock.now();
+        let due = official::due(self.store.read(), now, official::DELIVERY_BATCH)?;
+        let mut report = DeliveryReport::default();
+        for delivery in due {
+            let events = store::load_stream(self.store.read(), delivery.ticket_id)?;
+            let outcome = match official::queued_in(&events, delivery.queued_seq) {
+                Some(queued) => official::send(
+                    sender,
+                    &self.official,
+                    delivery.channel,
+                    &queued.subject,
+                    &queued.text,
+                ),
+                None => Err(format!(
+                    "the queued notification (event {}) is missing",
+                    delivery.queued_seq
+                )),
+            };
+            let body = official::attempt_body(&delivery, outcome, now);
+            let recorded = self.store.write(|tx| {
+                let mut events = store::load_stream(tx, delivery.ticket_id)?;
+                let current = official::deliveries(&events).into_iter().find(|found| {
+                    found.queued_seq == delivery.queued_seq && found.channel == delivery.channel
+                });
+                if !matches!(current, Some(found) if found.attempts == delivery.attempts) {
+                    return Ok(None);
+                }
+                let ticket = Ticket::replay(&events).ok_or_else(|| {
+                    Error::Internal(format!("stream {} has no opening", delivery.ticket_id))
+                })?;
+                let head = events.last().map_or(0, |event| event.seq);
+                let new = store::append(
+                    tx,
+                    delivery.ticket_id,
+                    &ticket.key,
+                    head,
+                    User::system_id(),
+                    now,
+                    vec![body],
+                )?;
+                events.extend(new.iter().cloned());
+                official::project(tx, delivery.ticket_id, &events)?;
+                Ok(new.into_iter().next())
+            })?;
+            let Some(event) = recorded else { continue };
+            match &event.body {
+                EventBody::OfficialNotificationDelivered(_) => report.delivered += 1,
+                EventBody::OfficialNotificationFailed(failed) => {
+                    report.failed += 1;
+                    if failed.next_attempt_at.is_none() {
+                        report.given_up += 1;
+                    }
+                }
+                _ => {}
+            }
+            report.recorded.push(event);
+        }
+        report.next_attempt_at = official::next_due(self.store.read())?;
+        Ok(report)
+    }
+
+    /// When the delivery worker must next run; None when nothing is pending.
+    pub fn next_official_attempt(&self) -> Result<Option<DateTime<Utc>>> {
+        official::next_due(self.store.read())
+    }
+
+    /// Every official notification not delivered, pending or given up,
+    /// oldest first: what the desk must show until someone acts.
+    pub fn undelivered_official(&self) -> Result<Vec<Delivery>> {
+        official::undelivered(self.store.read())
+    }
+
+    /// The official notifications of one ticket, delivered or not.
+    pub fn official_deliveries(&self, reference: &str) -> Result<Vec<Delivery>> {
+        let conn = self.store.read();
+        let events = store::load_stream(conn, store::find_ticket_id(conn, reference)?)?;
+        Ok(official::deliveries(&events))
+    }
+
     /// Raw read access for reports and tests.
     pub fn connection(&self) -> &Connection {
         self.store.read()
+    }
+
+    // ---- review packs (SOP §13) -------------------------------------------
+
+    /// This desk's identity, made on first use: review packs carry it, and
+    /// review notes are imported only into the desk that exported them.
+    pub fn desk_id(&mut self) -> Result<String> {
+        self.store.write(|tx| match store::get_state(tx, DESK_ID)? {
+            Some(id) => Ok(id),
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                store::set_state(tx, DESK_ID, &id)?;
+                Ok(id)
+            }
+        })
+    }
+
+    /// Writes the review pack of `[from, to)` (UTC days) to `out`: every
+    /// ticket with an event in the period, whole, with its attachments (see
+    /// [`crate::review_pack`]). An L3 lead's export: the pack holds internal
+    /// notes. Refuses an existing `out`.
+    pub fn export_review_pack(
+        &mut self,
+        actor: &str,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        out: &Path,
+    ) -> Result<crate::review_pack::PackReport> {
+        let exporter = active_user(self.store.read(), actor)?;
+        if exporter.role != Role::L3Lead {
+            return Err(Error::Rejected(vec![crate::Rule::Role.violation_with(
+                "Only an L3 lead exports a review pack for the SOP §13 review",
+            )]));
+        }
+        let desk_id = self.desk_id()?;
+        let info = crate::review_pack::PackInfo {
+            format: crate::review_pack::PACK_FORMAT.to_string(),
+            pack_id: uuid::Uuid::now_v7().to_string(),
+            source_desk_id: desk_id,
+            source_database: self
+                .database_path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            from,
+            to,
+            exported_at: self.clock.now(),
+            exporter: exporter.handle,
+            tickets: 0,
+            events: 0,
+            attachments: 0,
+            manifest_sha256: String::new(),
+        };
+        let attachments = &self.attachments;
+        let report = crate::review_pack::export(
+            self.store.read(),
+            |sha256| {
+                let path = attachments.path_of(sha256)?;
+                std::fs::read(&path).map_err(|error| {
+                    Error::invalid(
+                        "attachment",
+                        format!(
+                            "cannot read attachment {sha256} ({}): {error}",
+                            path.display()
+                        ),
+                    )
+                })
+            },
+            info,
+            out,
+        )?;
+        let key = format!("{REVIEW_PACK_PREFIX}{}", report.info.pack_id);
+        let info = serde_json::to_string(&report.info)?;
+        self.store.write(|tx| store::set_state(tx, &key, &info))?;
+        Ok(report)
+    }
+
+    /// Records a lead's review notes (a file from `review-pack export-notes`)
+    /// as internal notes by `actor` on the original tickets. Refuses notes on
+    /// a pack this desk did not export; a note already imported is skipped.
+    pub fn import_review_notes(
+        &mut self,
+        actor: &str,
+        path: &Path,
+    ) -> Result<crate::review_pack::NotesImport> {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            Error::invalid("notes", format!("cannot read {}: {error}", path.display()))
+        })?;
+        let notes = crate::review_pack::ReviewNotes::parse(&text, path)?;
+        let conn = self.store.read();
+        active_user(conn, actor)?;
+        let ours = store::get_state(conn, DESK_ID)?;
+        let exported = store::get_state(conn, &format!("{REVIEW_PACK_PREFIX}{}", notes.pack_id))?;
+        if ours.as_deref() != Some(notes.source_desk_id.as_str()) || exported.is_none() {
+            return Err(Error::invalid(
+                "notes",
+                format!(
+                    "these notes are on review pack {} of another desk ({}); import them there",
+                    notes.pack_id, notes.source_database
+                ),
+            ));
+        }
+        let mut targets = Vec::with_capacity(notes.notes.len());
+        for note in &notes.notes {
+            let id = store::find_ticket_id(conn, &note.ticket_id)?;
+            let ticket = store::load_ticket(conn, id)?;
+            if ticket.key != note.ticket_key {
+                return Err(Error::invalid(
+                    "notes",
+                    format!(
+                        "note {} names {} but that ticket is {} here",
+                        note.id, note.ticket_key, ticket.key
+                    ),
+                ));
+            }
+            let already = ticket
+                .notes
+                .iter()
+                .any(|existing| existing.body.contains(&note.marker()));
+            targets.push((ticket.key, already));
+        }
+        let mut import = crate::review_pack::NotesImport {
+            pack_id: notes.pack_id.clone(),
+            imported: Vec::new(),
+            already_imported: 0,
+        };
+        for (note, (key, already)) in notes.notes.iter().zip(targets) {
+            if already {
+                import.already_imported += 1;
+                continue;
+            }
+            let body = note.as_internal_note(&notes.pack_id);
+            self.execute(actor, &key, Command::AddNote { body })?;
+            import.imported.push(key);
+        }
+        Ok(import)
     }
 }
 
@@ -997,9 +1275,12 @@ fn context_for(
     command: &Command,
     leak: &LeakRules,
 ) -> Result<Context> {
-    if let Command::RecordCustomerUpdate { body, .. } = command {
+    if let Command::RecordCustomerUpdate { subject, body, .. } = command {
+        let check = leak_check(conn, ticket, leak)?;
+        let mut leaks = check.check(subject);
+        leaks.extend(check.check(body));
         return Ok(Context {
-            leaks: leak_check(conn, ticket, leak)?.check(body),
+            leaks,
             ..Context::default()
         });
     }

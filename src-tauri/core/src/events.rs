@@ -9,6 +9,7 @@ use crate::domain::{
     AttachmentKind, Category, CommunicationChannel, Criterion, Documentation, EscalationReason,
     EscalationType, EventId, ExceptionKind, Priority, Team, TicketId, UserId,
 };
+use crate::official::OfficialChannel;
 use crate::rules::Violation;
 use crate::sla::Target;
 use chrono::{DateTime, Utc};
@@ -67,6 +68,13 @@ pub enum EventBody {
     SlaWarned(SlaAlert),
     /// An SLA target's deadline passed before it was met.
     SlaBreached(SlaAlert),
+    /// SOP §6 Step 4 / §8 P1: management is told through an official channel.
+    /// Recorded with the `ManagementEscalated` it announces: the outbox.
+    OfficialNotificationQueued(OfficialNotificationQueued),
+    /// One delivery attempt of a queued official notification succeeded.
+    OfficialNotificationDelivered(OfficialNotificationDelivered),
+    /// One delivery attempt failed; retried at `next_attempt_at`, or given up.
+    OfficialNotificationFailed(OfficialNotificationFailed),
 }
 
 impl EventBody {
@@ -100,6 +108,9 @@ impl EventBody {
             EventBody::CustomerResponded(_) => "CustomerResponded",
             EventBody::SlaWarned(_) => "SlaWarned",
             EventBody::SlaBreached(_) => "SlaBreached",
+            EventBody::OfficialNotificationQueued(_) => "OfficialNotificationQueued",
+            EventBody::OfficialNotificationDelivered(_) => "OfficialNotificationDelivered",
+            EventBody::OfficialNotificationFailed(_) => "OfficialNotificationFailed",
         }
     }
 
@@ -323,4 +334,36 @@ pub struct SlaAlert {
     pub reached_at: DateTime<Utc>,
     /// The target's deadline.
     pub due: DateTime<Utc>,
+}
+
+/// An official notification to send (see `docs/official-channels.md`). The
+/// text is fixed when it is queued, so what was sent is what the log says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OfficialNotificationQueued {
+    pub channel: OfficialChannel,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OfficialNotificationDelivered {
+    pub channel: OfficialChannel,
+    /// The seq of the `OfficialNotificationQueued` event delivered.
+    pub queued: u64,
+    /// 1-based.
+    pub attempt: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OfficialNotificationFailed {
+    pub channel: OfficialChannel,
+    /// The seq of the `OfficialNotificationQueued` event attempted.
+    pub queued: u64,
+    /// 1-based.
+    pub attempt: u32,
+    /// What the mail server, the webhook or the configuration said.
+    pub error: String,
+    /// When it is tried again; `None` once it is given up (24 hours after it
+    /// was queued). A given-up notification stays listed, never dropped.
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }

@@ -6,7 +6,8 @@
 //! due, then the alerts logged since the last round
 //! ([`Desk::alerts_after`]), then one index probe for the next instant. It
 //! wakes early when told that tickets or the SLA config changed
-//! ([`SchedulerHandle`]).
+//! ([`SchedulerHandle`]). Each round also delivers the official management
+//! notifications that are due (SOP §6 Step 4), with their retries.
 //!
 //! Sleeping is measured on tokio's monotonic clock, but deadlines are wall
 //! clock instants. After a system suspend or a wall-clock change the two
@@ -17,6 +18,7 @@
 use crate::alerts::{collapse, Alert};
 use crate::desk::{Desk, SlaOverview};
 use crate::error::Result;
+use crate::official::{NetworkSender, Sender};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -71,14 +73,21 @@ impl SchedulerHandle {
 pub struct Scheduler {
     desk: Desk,
     signals: mpsc::UnboundedReceiver<Signal>,
+    /// Delivers the official management notifications (SOP §6 Step 4).
+    sender: Box<dyn Sender + Send>,
 }
 
 impl Scheduler {
     /// A scheduler over its own [`Desk`] (its own database connection; SQLite
     /// arbitrates with the app's).
     pub fn new(desk: Desk) -> (Scheduler, SchedulerHandle) {
-        let (sender, signals) = mpsc::unbounded_channel();
-        (Scheduler { desk, signals }, SchedulerHandle(sender))
+        let (handle, signals) = mpsc::unbounded_channel();
+        let scheduler = Scheduler {
+            desk,
+            signals,
+            sender: Box::new(NetworkSender::default()),
+        };
+        (scheduler, SchedulerHandle(handle))
     }
 
     /// Runs rounds until every [`SchedulerHandle`] is dropped, calling
@@ -132,14 +141,19 @@ impl Scheduler {
             None => self.desk.notifier_cursor()?,
         };
         let sweep = self.desk.sweep_sla()?;
+        // A delivery that fails is recorded on the ticket and retried; only
+        // a store error stops the round.
+        let delivery = self.desk.deliver_official(self.sender.as_ref())?;
         let (alerts, next) = self.desk.alerts_after(from, ALERT_BATCH)?;
         if next != from {
             self.desk.set_notifier_cursor(next)?;
         }
         *cursor = Some(next);
         let now = self.desk.now();
-        let nap = sweep
-            .next_check
+        let nap = [sweep.next_check, delivery.next_attempt_at]
+            .into_iter()
+            .flatten()
+            .min()
             .map_or(MAX_NAP, |at| (at - now).to_std().unwrap_or(Duration::ZERO))
             .clamp(MIN_NAP, MAX_NAP);
         let overview = self.desk.sla_overview(URGENT_LIMIT)?;

@@ -242,6 +242,35 @@ pub fn describe(event: &Event, users: &HashMap<UserId, &User>) -> TimelineEntry 
             ),
             None,
         ),
+        EventBody::OfficialNotificationQueued(queued) => (
+            format!(
+                "Official {} notification to management queued (SOP §6 Step 4)",
+                queued.channel
+            ),
+            text(&queued.subject),
+        ),
+        EventBody::OfficialNotificationDelivered(delivered) => (
+            format!(
+                "Official {} notification delivered (attempt {})",
+                delivered.channel, delivered.attempt
+            ),
+            None,
+        ),
+        EventBody::OfficialNotificationFailed(failed) => (
+            match failed.next_attempt_at {
+                Some(next) => format!(
+                    "Official {} notification failed (attempt {}); retrying at {}",
+                    failed.channel,
+                    failed.attempt,
+                    next.format("%Y-%m-%d %H:%M UTC")
+                ),
+                None => format!(
+                    "Official {} notification NOT delivered: given up after {} attempts",
+                    failed.channel, failed.attempt
+                ),
+            },
+            text(&failed.error),
+        ),
     };
     TimelineEntry {
         seq: event.seq,

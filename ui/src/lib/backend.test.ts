@@ -109,4 +109,21 @@ describe("the IPC seam", () => {
     expect(seen).toHaveLength(3);
     clearMocks();
   });
+
+  it("asks for the monthly review and saves it with camelCase arguments", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const { backend } = await import("./backend");
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      return null;
+    });
+    await backend.monthlyReport("2026-03");
+    await backend.saveMonthlyReport("2026-03", "csv", "/tmp/escalation-review-2026-03.csv");
+    expect(calls).toEqual([
+      ["get_monthly_report", { month: "2026-03" }],
+      ["save_monthly_report", { month: "2026-03", format: "csv", path: "/tmp/escalation-review-2026-03.csv" }],
+    ]);
+    clearMocks();
+  });
 });

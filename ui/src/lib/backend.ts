@@ -6,7 +6,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -18,6 +18,7 @@ import type { Draft } from "./bindings/Draft";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { Finding } from "./bindings/Finding";
 import type { Glossary } from "./bindings/Glossary";
+import type { MonthlyReport } from "./bindings/MonthlyReport";
 import type { NewTicket } from "./bindings/NewTicket";
 import type { Outcome } from "./bindings/Outcome";
 import type { QueueCount } from "./bindings/QueueCount";
@@ -34,6 +35,7 @@ import type { TicketQuery } from "./bindings/TicketQuery";
 import type { User } from "./bindings/User";
 import type { VerifyReport } from "./bindings/VerifyReport";
 import type { Violation } from "./bindings/Violation";
+import type { ReportFormat } from "./report";
 
 const KINDS: readonly ErrorKind[] = ["validation", "forbidden", "not_found", "conflict", "storage", "internal"];
 
@@ -122,6 +124,18 @@ export const backend = {
   snoozeAlerts: (minutes: number) => call<AlertSettings>("snooze_alerts", { minutes }),
   setNotificationsPaused: (paused: boolean) => call<AlertSettings>("set_notifications_paused", { paused }),
   setAutostart: (enabled: boolean) => call<AlertSettings>("set_autostart", { enabled }),
+
+  /** The SOP §13 monthly review of `month` ("YYYY-MM"); a malformed month is a validation error. */
+  monthlyReport: (month: string) => call<MonthlyReport>("get_monthly_report", { month }),
+  /** Writes the review of `month` as `format` to `path` (from `chooseReportPath`). */
+  saveMonthlyReport: (month: string, format: ReportFormat, path: string) =>
+    call<null>("save_monthly_report", { month, format, path }),
+
+  /** The OS save dialog for a review export; null if cancelled. */
+  async chooseReportPath(defaultPath: string, format: ReportFormat): Promise<string | null> {
+    const filters = { html: { name: "HTML page", extensions: ["html", "htm"] }, csv: { name: "CSV table", extensions: ["csv"] }, json: { name: "JSON", extensions: ["json"] } };
+    return saveDialog({ title: "Export the monthly review", defaultPath, filters: [filters[format]] });
+  },
 
   /** The OS file dialog; resolves to the chosen paths (empty if cancelled). */
   async chooseFiles(): Promise<string[]> {

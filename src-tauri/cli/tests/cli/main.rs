@@ -723,3 +723,123 @@ fn count_files(dir: &Path) -> usize {
         })
         .unwrap_or(0)
 }
+
+#[test]
+fn review_pack_exports_verifies_anywhere_and_brings_notes_back_once() {
+    let desk = Desk::new();
+    desk.json_as(
+        "ana",
+        &[
+            "open",
+            "--customer",
+            "Acme Corp",
+            "--summary",
+            "Checkout fails",
+            "--priority",
+            "P2",
+        ],
+    );
+    desk.json_as("ana", &["note", "ESC-1", "--body", "Called the customer"]);
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (
+        (today - chrono::Days::new(1)).to_string(),
+        (today + chrono::Days::new(2)).to_string(),
+    );
+    let pack = desk.dir.path().join("review.escpack");
+    let pack_arg = pack.display().to_string();
+    let export = desk.run(&[
+        "--as",
+        "ana",
+        "--json",
+        "review-pack",
+        "export",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--out",
+        &pack_arg,
+    ]);
+    assert_fails(&export, 3, "forbidden");
+    let exported = desk.json_as(
+        "lee",
+        &[
+            "review-pack",
+            "export",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--out",
+            &pack_arg,
+        ],
+    );
+    assert_eq!(exported["info"]["tickets"], 1);
+
+    // On the lead's laptop: no desk at all, and none is created.
+    let laptop = tempfile::tempdir().unwrap();
+    let no_desk = laptop.path().join("none").join("escalator.db");
+    let on_laptop = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_escalator-cli"))
+            .args(args)
+            .env("ESCALATOR_DB", &no_desk)
+            .env_remove("ESCALATOR_USER")
+            .output()
+            .expect("run escalator-cli")
+    };
+    let verified = on_laptop(&["review-pack", "verify", &pack_arg]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stdout)
+    );
+    assert!(text(&verified.stdout).contains("verified: 1 streams, 2 events"));
+    let listed = text(&on_laptop(&["review-pack", "show", &pack_arg]).stdout);
+    assert!(
+        listed.contains("ESC-1") && listed.contains("Checkout fails"),
+        "{listed}"
+    );
+    let history = text(&on_laptop(&["review-pack", "show", &pack_arg, "ESC-1"]).stdout);
+    assert!(history.contains("#2"), "{history}");
+    let noted = on_laptop(&[
+        "--as",
+        "lee",
+        "review-pack",
+        "note",
+        &pack_arg,
+        "ESC-1",
+        "--body",
+        "Good call",
+    ]);
+    assert!(noted.status.success(), "{}", text(&noted.stderr));
+    let notes = laptop.path().join("notes.json").display().to_string();
+    let written = on_laptop(&["review-pack", "export-notes", &pack_arg, "--out", &notes]);
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    assert!(!no_desk.exists(), "reading a pack opens no desk");
+
+    // Back on the source desk, each note is recorded once.
+    let imported = desk.json_as("lee", &["import-review-notes", &notes]);
+    assert_eq!(imported["imported"], serde_json::json!(["ESC-1"]));
+    let again = desk.json_as("lee", &["import-review-notes", &notes]);
+    assert_eq!(again["imported"], serde_json::json!([]));
+    assert_eq!(again["already_imported"], 1);
+
+    // One byte changed in an event of a copy: verify exits 8 naming the ticket.
+    let tampered = laptop.path().join("tampered.escpack");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let needle = b"{\"body\":\"Called the customer\"}";
+    let at = bytes
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .expect("the payload is in the file");
+    bytes[at + 10] = b'K';
+    std::fs::write(&tampered, bytes).unwrap();
+    let output = on_laptop(&["review-pack", "verify", &tampered.display().to_string()]);
+    assert_eq!(output.status.code(), Some(8));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("NOT VERIFIED") && stdout.contains("BROKEN: ticket ESC-1"),
+        "{stdout}"
+    );
+}

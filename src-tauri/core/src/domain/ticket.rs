@@ -218,9 +218,15 @@ impl Ticket {
         // A refused escalation is audit history only: it changes nothing about
         // the ticket, so a refused command leaves the projections untouched.
         // SLA alerts are read by the SLA fold (`sla::TicketSla`), not here.
+        // Official notifications are the outbox's (`official`), not the ticket's.
         if matches!(
             event.body,
-            EventBody::EscalationRefused(_) | EventBody::SlaWarned(_) | EventBody::SlaBreached(_)
+            EventBody::EscalationRefused(_)
+                | EventBody::SlaWarned(_)
+                | EventBody::SlaBreached(_)
+                | EventBody::OfficialNotificationQueued(_)
+                | EventBody::OfficialNotificationDelivered(_)
+                | EventBody::OfficialNotificationFailed(_)
         ) {
             return;
         }
@@ -229,7 +235,10 @@ impl Ticket {
             EventBody::TicketOpened(_)
             | EventBody::EscalationRefused(_)
             | EventBody::SlaWarned(_)
-            | EventBody::SlaBreached(_) => {}
+            | EventBody::SlaBreached(_)
+            | EventBody::OfficialNotificationQueued(_)
+            | EventBody::OfficialNotificationDelivered(_)
+            | EventBody::OfficialNotificationFailed(_) => {}
             EventBody::DocumentationUpdated(change) => {
                 let doc = &mut self.documentation;
                 let fields = [

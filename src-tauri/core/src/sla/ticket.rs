@@ -197,7 +197,10 @@ impl TicketSla {
             | EventBody::ManagementEscalationTaken
             | EventBody::FixValidated(_)
             | EventBody::ResolutionNotesWritten(_)
-            | EventBody::NoteAdded(_) => {}
+            | EventBody::NoteAdded(_)
+            | EventBody::OfficialNotificationQueued(_)
+            | EventBody::OfficialNotificationDelivered(_)
+            | EventBody::OfficialNotificationFailed(_) => {}
         }
     }
 

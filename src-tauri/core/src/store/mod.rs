@@ -36,6 +36,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_sla.sql"),
+    include_str!("../../migrations/0003_official.sql"),
 ];
 
 /// Marks a database file as Escalator's (`PRAGMA application_id`, "ESC1").
