@@ -21,6 +21,21 @@ fn the_demo_desk_screens() {
     assert!(total >= 5, "Ana owns several demo tickets, found {total}");
     window.screenshot("queue");
 
+    // The SOP §13 review of this month, with its charts.
+    click_for(&window, "#open-review", "#review-month");
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    window.execute(
+        "const input = document.querySelector('#review-month');
+         input.value = arguments[0];
+         input.dispatchEvent(new Event('input', { bubbles: true }));
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![serde_json::json!(this_month)],
+    );
+    window.wait_for("section[data-section='escalations'] svg.chart rect.bar", WAIT);
+    window.settle();
+    window.screenshot("monthly-review");
+    window.click(".dialog .close");
+
     // A ticket waiting on Ana to close: its timeline.
     window.click("[data-queue='waiting_on_me']");
     window.click(".row:has(.status.fix_validated)");
