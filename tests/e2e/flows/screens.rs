@@ -31,7 +31,10 @@ fn the_demo_desk_screens() {
          input.dispatchEvent(new Event('change', { bubbles: true }));",
         vec![serde_json::json!(this_month)],
     );
-    window.wait_for("section[data-section='escalations'] svg.chart rect.bar", WAIT);
+    window.wait_for(
+        "section[data-section='escalations'] svg.chart rect.bar",
+        WAIT,
+    );
     window.settle();
     window.screenshot("monthly-review");
     window.click(".dialog .close");
