@@ -244,7 +244,10 @@ pub fn send_customer_message<R: tauri::Runtime>(
         CommunicationChannel::MailClient => {
             use tauri_plugin_opener::OpenerExt;
             app.opener()
-                .open_url(mailto(&to, &subject, &body), None::<&str>)
+                .open_url(
+                    escalator_core::comms::mailto(&to, &subject, &body),
+                    None::<&str>,
+                )
                 .map_err(|error| error.to_string())
         }
         _ => Ok(()),
@@ -256,31 +259,6 @@ pub fn send_customer_message<R: tauri::Runtime>(
         )))
     })?;
     Ok(outcome)
-}
-
-/// A `mailto:` link (RFC 6068) with everything but unreserved characters
-/// percent-encoded.
-fn mailto(to: &str, subject: &str, body: &str) -> String {
-    let encode = |text: &str| {
-        text.bytes()
-            .map(|byte| match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (byte as char).to_string()
-                }
-                _ => format!("%{byte:02X}"),
-            })
-            .collect::<String>()
-    };
-    let to = if to.contains('@') {
-        encode(to).replace("%40", "@")
-    } else {
-        String::new()
-    };
-    format!(
-        "mailto:{to}?subject={}&body={}",
-        encode(subject),
-        encode(body)
-    )
 }
 
 /// The SOP §13 monthly review (`month` as "YYYY-MM"), for the review screen.
