@@ -138,6 +138,22 @@ fn read_beside(database: &Path, name: &str) -> Result<Option<(PathBuf, String)>>
     }
 }
 
+/// Replaces `path` with `bytes` through a temporary file beside it.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let mut staged = tempfile::NamedTempFile::new_in(&dir)?;
+    std::io::Write::write_all(&mut staged, bytes)?;
+    staged.as_file().sync_all()?;
+    staged
+        .persist(path)
+        .map_err(|error| Error::Io(error.error))?;
+    Ok(())
+}
+
 /// A config error, with the file it came from.
 fn in_file(error: Error, path: &Path) -> Error {
     match error {
@@ -670,13 +686,7 @@ impl Desk {
             .parent()
             .unwrap_or(Path::new("."))
             .join(TEMPLATES_FILE);
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut staged = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut staged, text.as_bytes())?;
-        staged
-            .persist(&path)
-            .map_err(|error| Error::from(error.error))?;
-        Ok(())
+        write_atomically(&path, text.as_bytes())
     }
 
     /// A message drafted from the `kind` template with customer-safe fields
@@ -774,17 +784,12 @@ impl Desk {
     /// stays if anything fails.
     pub fn set_sla_config(&mut self, config: SlaConfig) -> Result<()> {
         let path = self.sla_config_path();
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut staged = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut staged, sla_file_text(&config).as_bytes())?;
         let fingerprint = store::hex_digest(config.to_toml().as_bytes());
         self.store.write(|tx| {
             reproject_sla(tx, &config)?;
             store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
-            staged
-                .persist(&path)
-                .map_err(|error| Error::from(error.error))?;
-            Ok(())
+            // Last, so a failed write rolls the recomputed deadlines back.
+            write_atomically(&path, sla_file_text(&config).as_bytes())
         })?;
         self.sla = config;
         Ok(())

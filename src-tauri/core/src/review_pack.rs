@@ -23,6 +23,7 @@
 //! notes file, and the source desk imports them as internal notes
 //! ([`crate::Desk::import_review_notes`]), each one once.
 
+use crate::desk::write_atomically;
 use crate::domain::TicketSort;
 use crate::domain::{Ticket, User};
 use crate::error::{Error, Result};
@@ -772,20 +773,4 @@ fn check_manifest(conn: &Connection, info: &PackInfo) -> Result<Vec<String>> {
         problems.push("the pack's attachments are not the ones exported".into());
     }
     Ok(problems)
-}
-
-/// Replaces `path` with `bytes` through a temporary file beside it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        Some(dir) => dir.to_path_buf(),
-        None => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let mut staged = tempfile::NamedTempFile::new_in(&dir)?;
-    std::io::Write::write_all(&mut staged, bytes)?;
-    staged.as_file().sync_all()?;
-    staged
-        .persist(path)
-        .map_err(|error| Error::Io(error.error))?;
-    Ok(())
 }
