@@ -8,10 +8,11 @@ use crate::{AppInfo, OpenDesk, Session};
 use escalator_core::commands::NewTicket;
 use escalator_core::comms::{Finding, Template, TemplateKind};
 use escalator_core::demo::DemoReport;
-use escalator_core::desk::Draft;
+use escalator_core::desk::{CustomerEmail, CustomerMailSettings, Draft};
 use escalator_core::desk::{Outcome, TicketDetail};
 use escalator_core::domain::CommunicationChannel;
 use escalator_core::domain::{AttachmentKind, Glossary, Role, Team, User};
+use escalator_core::mail::CustomerMail;
 use escalator_core::report::MonthlyReport;
 use escalator_core::rules::{SimilarEscalation, Violation};
 use escalator_core::sla::SlaSettings;
@@ -229,6 +230,7 @@ pub fn send_customer_message<R: tauri::Runtime>(
         body: body.clone(),
         subject: subject.clone(),
         leak_override,
+        email: None,
     };
     let outcome = desk.execute(&session.actor()?, &ticket, command)?;
     let to = outcome.ticket.customer_contact.clone().unwrap_or_default();
@@ -287,6 +289,45 @@ pub fn save_monthly_report(
 #[tauri::command(async)]
 pub fn get_templates(desk: State<'_, OpenDesk>) -> Answer<Vec<Template>> {
     Ok(desk.lock()?.templates()?)
+}
+
+/// Sends a customer update by e-mail through the desk's mail server, then
+/// records it (owner only, leak-checked; nothing is recorded unless the
+/// server accepts it).
+#[tauri::command(async)]
+pub fn send_customer_email(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
+    ticket: String,
+    email: CustomerEmail,
+) -> Answer<Outcome> {
+    let outcome = desk
+        .lock()?
+        .send_customer_email(&session.actor()?, &ticket, email)?;
+    alerts.tickets_changed();
+    Ok(outcome)
+}
+
+/// The customer e-mail settings (`mail.toml`) and whether the keyring holds
+/// the SMTP password.
+#[tauri::command(async)]
+pub fn get_customer_mail(desk: State<'_, OpenDesk>) -> Answer<CustomerMailSettings> {
+    Ok(desk.lock()?.customer_mail_settings())
+}
+
+/// Saves the customer e-mail settings (L3 only), and the password, if one
+/// was typed, to the OS keyring.
+#[tauri::command(async)]
+pub fn save_customer_mail(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    config: CustomerMail,
+    password: Option<String>,
+) -> Answer<CustomerMailSettings> {
+    let mut desk = desk.lock()?;
+    desk.set_customer_mail(&session.actor()?, config, password.as_deref())?;
+    Ok(desk.customer_mail_settings())
 }
 
 /// Saves edited message templates (L3 only); unknown placeholders are refused.

@@ -42,6 +42,8 @@ fn export_all(dir: &Path) {
         core::domain::CommunicationChannel,
         core::desk::TicketDetail,
         core::desk::Draft,
+        core::desk::CustomerEmail,
+        core::desk::CustomerMailSettings,
         core::comms::Finding,
         core::comms::Template,
         core::report::MonthlyReport,

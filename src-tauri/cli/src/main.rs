@@ -29,7 +29,7 @@ use std::process::ExitCode;
     about = "Escalator on the command line: run the escalation SOP on the app's database.",
     after_help = "Values: priorities P1-P4; teams and categories software|hardware|validation; roles l1|l2|l3.\n\
 Exit codes: 0 ok, 1 refused (SOP rule or invalid input), 2 usage, 3 forbidden, 4 not found,\n\
-5 conflict, 6 storage, 8 audit chain broken, 70 internal."
+5 conflict, 6 storage, 7 not sent (mail server or keyring), 8 audit chain broken, 70 internal."
 )]
 struct Cli {
     /// The database file. Defaults to escalator.db in the app's data directory.
@@ -182,6 +182,29 @@ enum Cmd {
         /// SOP §7: why the message goes out although the leak check flags it.
         #[arg(long)]
         leak_override: Option<String>,
+    },
+    /// E-mail an update to the customer through the mail server of mail.toml,
+    /// then record it (owner only; leak-checked; nothing is recorded unless
+    /// the server accepts it).
+    CustomerEmail {
+        ticket: String,
+        /// The customer's address; repeat for several.
+        #[arg(long, required = true)]
+        to: Vec<String>,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        body: String,
+        /// SOP §7: why the message goes out although the leak check flags it.
+        #[arg(long)]
+        leak_override: Option<String>,
+    },
+    /// Store the SMTP password of mail.toml's or official.toml's user in the
+    /// OS keyring, read from stdin (one line).
+    SmtpPassword {
+        /// The SMTP user name the password belongs to.
+        #[arg(long)]
+        username: String,
     },
     /// The team waits on the customer: pauses the SLA clocks that wait on them (owner only).
     WaitCustomer {
@@ -466,6 +489,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::NotFound => 4,
         ErrorKind::Conflict => 5,
         ErrorKind::Storage => 6,
+        ErrorKind::Delivery => 7,
         ErrorKind::Internal => 70,
     }
 }
@@ -664,8 +688,36 @@ fn run(cli: Cli, printer: &Printer) -> Result<ExitCode, Error> {
                 body,
                 subject,
                 leak_override,
+                email: None,
             },
         ),
+        Cmd::CustomerEmail {
+            ticket,
+            to,
+            subject,
+            body,
+            leak_override,
+        } => {
+            let email = escalator_core::CustomerEmail {
+                to,
+                subject,
+                body,
+                leak_override,
+            };
+            let outcome = desk.send_customer_email(actor, &ticket, email)?;
+            printer.outcome(&desk, &outcome)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::SmtpPassword { username } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            escalator_core::mail::store_password(
+                &username,
+                password.trim_end_matches(['\r', '\n']),
+            )?;
+            printer.password_stored(&username);
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::WaitCustomer { ticket, reason } => {
             execute(&mut desk, &ticket, Command::WaitOnCustomer { reason })
         }

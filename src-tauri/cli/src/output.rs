@@ -566,6 +566,13 @@ impl Printer {
         );
     }
 
+    pub fn password_stored(&self, username: &str) {
+        if self.json {
+            return self.emit(&json!({ "stored": username }));
+        }
+        say!("stored the SMTP password of {username} in the OS keyring");
+    }
+
     pub fn notes_imported(&self, import: &NotesImport) {
         if self.json {
             return self.emit(import);

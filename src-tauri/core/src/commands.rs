@@ -9,7 +9,7 @@ use crate::domain::{
     AttachmentKind, Category, CommunicationChannel, Criterion, EscalationReason, EscalationType,
     ExceptionKind, Priority, Team, TicketId,
 };
-use crate::events::DocumentationChange;
+use crate::events::{DocumentationChange, SentEmail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -104,6 +104,10 @@ pub enum Command {
         /// internal details in it.
         #[serde(default)]
         leak_override: Option<String>,
+        /// Channel `smtp` only: the message as the mail server accepted it.
+        /// Set by [`crate::Desk::send_customer_email`], which sends first.
+        #[serde(default)]
+        email: Option<SentEmail>,
     },
     /// Owner (§9): the team waits on the customer; SLA clocks that wait on
     /// the customer stop.

@@ -525,6 +525,7 @@ impl Runner<'_> {
             body: "Your issue has been escalated to our engineering team for further investigation. We will keep you informed of progress.".into(),
             subject: "Your issue is with our engineers".into(),
             leak_override: None,
+            email: None,
         })?;
         if scenario.priority == P2 && self.index % 3 == 1 {
             self.step(

@@ -23,6 +23,9 @@ pub enum ErrorKind {
     Conflict,
     /// The database or the disk failed, or the database is not ours.
     Storage,
+    /// A mail server, webhook or the OS keyring refused or could not be
+    /// reached; nothing was recorded.
+    Delivery,
     /// A bug: an invariant the code relies on did not hold.
     Internal,
 }
@@ -51,6 +54,8 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("not sent: {0}")]
+    Delivery(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -74,6 +79,7 @@ impl Error {
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::SchemaTooNew { .. } | Error::Database(_) | Error::Io(_) => ErrorKind::Storage,
+            Error::Delivery(_) => ErrorKind::Delivery,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -306,6 +306,16 @@ pub struct CustomerUpdateSent {
     /// SOP §7: the leak check's findings that were overridden, and why.
     #[serde(default)]
     pub leak_override: Option<LeakOverride>,
+    /// Sent by Escalator over SMTP: to whom, and the Message-ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<SentEmail>,
+}
+
+/// A customer e-mail the mail server accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SentEmail {
+    pub to: Vec<String>,
+    pub message_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

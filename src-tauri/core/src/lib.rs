@@ -22,6 +22,7 @@ pub mod desk;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod mail;
 pub mod official;
 pub mod report;
 pub mod review_pack;
@@ -33,7 +34,7 @@ pub mod timeline;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use commands::Command;
-pub use desk::{Desk, DeskConfig};
+pub use desk::{CustomerEmail, Desk, DeskConfig};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{Event, EventBody};
 pub use rules::{Rule, Violation};

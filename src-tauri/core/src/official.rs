@@ -24,6 +24,8 @@ use crate::events::{
     Event, EventBody, ManagementEscalated, OfficialNotificationDelivered,
     OfficialNotificationFailed, OfficialNotificationQueued,
 };
+pub use crate::mail::SmtpTls;
+use crate::mail::{self, Mail, SmtpServer};
 use crate::store;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rusqlite::{params, Connection};
@@ -33,10 +35,6 @@ use ts_rs::TS;
 
 /// The official channels' config file, beside the database; optional.
 pub const OFFICIAL_FILE: &str = "official.toml";
-
-/// The OS keyring service the SMTP password is stored under (the user is the
-/// `[email] username`).
-pub const KEYRING_SERVICE: &str = crate::APP_IDENTIFIER;
 
 /// How long a notification is retried before it is given up.
 pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
@@ -109,17 +107,6 @@ pub struct EmailChannel {
     pub password_env: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SmtpTls {
-    /// Plain SMTP: only for a relay on the same machine.
-    None,
-    #[default]
-    Starttls,
-    /// Implicit TLS (SMTPS).
-    Tls,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookChannel {
@@ -135,50 +122,22 @@ pub enum WebhookKind {
 }
 
 impl EmailChannel {
-    pub fn port(&self) -> u16 {
-        self.port.unwrap_or(match self.tls {
-            SmtpTls::None => 25,
-            SmtpTls::Starttls => 587,
-            SmtpTls::Tls => 465,
-        })
-    }
-
-    /// The SMTP login, if the channel has one: the password comes from
-    /// `password_env` when set, else from the OS keyring.
-    pub fn credentials(&self) -> std::result::Result<Option<(String, String)>, String> {
-        let Some(username) = &self.username else {
-            return Ok(None);
-        };
-        let password = match &self.password_env {
-            Some(variable) => std::env::var(variable).map_err(|_| {
-                format!("the SMTP password variable {variable} (email.password_env) is not set")
-            })?,
-            None => keyring::Entry::new(KEYRING_SERVICE, username)
-                .and_then(|entry| entry.get_password())
-                .map_err(|error| {
-                    format!(
-                        "no SMTP password for {username} in the OS keyring \
-                         (service {KEYRING_SERVICE}): {error}"
-                    )
-                })?,
-        };
-        Ok(Some((username.clone(), password)))
+    /// The server part of the channel, in the shape [`crate::mail`] sends with.
+    pub fn server(&self) -> SmtpServer {
+        SmtpServer {
+            host: self.host.clone(),
+            port: self.port,
+            tls: self.tls,
+            username: self.username.clone(),
+            password_env: self.password_env.clone(),
+        }
     }
 }
 
 impl OfficialConfig {
     /// Reads `official.toml`. Every error names the key and the file.
     pub fn from_toml(text: &str, path: &Path) -> Result<OfficialConfig> {
-        let config: OfficialConfig = toml::from_str(text).map_err(|error| {
-            let key = error
-                .span()
-                .map(|span| key_at(text, span.start))
-                .unwrap_or_else(|| "official".into());
-            Error::invalid(
-                key,
-                format!("{} (in {})", error.message().trim(), path.display()),
-            )
-        })?;
+        let config: OfficialConfig = crate::desk::parse_toml(text, path, "official")?;
         config.validate().map_err(|(key, message)| {
             Error::invalid(key, format!("{message} (in {})", path.display()))
         })?;
@@ -197,74 +156,36 @@ impl OfficialConfig {
         channels
     }
 
-    fn validate(&self) -> std::result::Result<(), (&'static str, String)> {
+    fn validate(&self) -> std::result::Result<(), (String, String)> {
         if let Some(email) = &self.email {
-            if email.host.trim().is_empty() {
-                return Err(("email.host", "the SMTP server's host name is empty".into()));
-            }
-            if email.port == Some(0) {
-                return Err(("email.port", "the port must be 1–65535".into()));
-            }
+            email.server().validate("email")?;
             email
                 .from
                 .parse::<lettre::message::Mailbox>()
-                .map_err(|error| ("email.from", format!("'{}': {error}", email.from)))?;
+                .map_err(|error| {
+                    (
+                        "email.from".to_string(),
+                        format!("'{}': {error}", email.from),
+                    )
+                })?;
             if email.to.is_empty() {
-                return Err(("email.to", "name at least one recipient".into()));
+                return Err(("email.to".into(), "name at least one recipient".into()));
             }
             for to in &email.to {
                 to.parse::<lettre::message::Mailbox>()
-                    .map_err(|error| ("email.to", format!("'{to}': {error}")))?;
-            }
-            if email.password_env.is_some() && email.username.is_none() {
-                return Err((
-                    "email.username",
-                    "password_env is set but there is no username to log in with".into(),
-                ));
+                    .map_err(|error| ("email.to".to_string(), format!("'{to}': {error}")))?;
             }
         }
         if let Some(webhook) = &self.webhook {
             let url = webhook.url.trim();
             if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
-                return Err(("webhook.url", format!("'{url}' is not an http(s) URL")));
+                return Err((
+                    "webhook.url".into(),
+                    format!("'{url}' is not an http(s) URL"),
+                ));
             }
         }
         Ok(())
-    }
-}
-
-/// The dotted key at byte `offset` of a TOML text: `email.tls` for the value
-/// of `tls` under `[email]`, `email` for the table itself.
-fn key_at(text: &str, offset: usize) -> String {
-    let mut table = String::new();
-    let mut position = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let within = offset < position + line.len();
-        if trimmed.starts_with('[') {
-            table = trimmed
-                .trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_string();
-        } else if within {
-            if let Some((key, _)) = trimmed.split_once('=') {
-                let key = key.trim().trim_matches('"');
-                return if table.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{table}.{key}")
-                };
-            }
-        }
-        if within {
-            break;
-        }
-        position += line.len();
-    }
-    if table.is_empty() {
-        "official".into()
-    } else {
-        table
     }
 }
 
@@ -643,44 +564,16 @@ impl Sender for NetworkSender {
         subject: &str,
         text: &str,
     ) -> std::result::Result<(), String> {
-        use lettre::message::{header::ContentType, Mailbox, Message};
-        use lettre::transport::smtp::authentication::Credentials;
-        use lettre::{SmtpTransport, Transport};
-
-        let from: Mailbox = channel
-            .from
-            .parse()
-            .map_err(|error| format!("email.from '{}': {error}", channel.from))?;
-        let mut builder = Message::builder().from(from).subject(subject);
-        for to in &channel.to {
-            let to: Mailbox = to
-                .parse()
-                .map_err(|error| format!("email.to '{to}': {error}"))?;
-            builder = builder.to(to);
-        }
-        let message = builder
-            .header(ContentType::TEXT_PLAIN)
-            .body(text.to_string())
-            .map_err(|error| format!("cannot build the message: {error}"))?;
-        let host = channel.host.trim();
-        let mut transport = match channel.tls {
-            SmtpTls::None => SmtpTransport::builder_dangerous(host),
-            SmtpTls::Starttls => SmtpTransport::starttls_relay(host)
-                .map_err(|error| format!("SMTP {host}: {error}"))?,
-            SmtpTls::Tls => {
-                SmtpTransport::relay(host).map_err(|error| format!("SMTP {host}: {error}"))?
-            }
-        }
-        .port(channel.port())
-        .timeout(Some(self.timeout));
-        if let Some((username, password)) = channel.credentials()? {
-            transport = transport.credentials(Credentials::new(username, password));
-        }
-        transport
-            .build()
-            .send(&message)
-            .map(|_| ())
-            .map_err(|error| format!("SMTP {host}:{}: {error}", channel.port()))
+        let mail = Mail {
+            from: channel.from.clone(),
+            to: channel.to.clone(),
+            reply_to: None,
+            bcc: Vec::new(),
+            subject: subject.to_string(),
+            text: text.to_string(),
+            headers: Vec::new(),
+        };
+        mail::send(&channel.server(), "email", &mail, self.timeout).map(|_| ())
     }
 
     fn post_webhook(&self, url: &str, json: &serde_json::Value) -> std::result::Result<(), String> {

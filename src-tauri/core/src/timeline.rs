@@ -210,10 +210,13 @@ pub fn describe(event: &Event, users: &HashMap<UserId, &User>) -> TimelineEntry 
         EventBody::CustomerUpdateSent(update) => {
             audience = Audience::Customer;
             (
-                format!(
-                    "Updated the customer ({})",
-                    update.channel.label().to_lowercase()
-                ),
+                match &update.email {
+                    Some(email) => format!("E-mailed the customer ({})", email.to.join(", ")),
+                    None => format!(
+                        "Updated the customer ({})",
+                        update.channel.label().to_lowercase()
+                    ),
+                },
                 text(&update.body),
             )
         }

@@ -1,17 +1,30 @@
-//! SOP §7 customer communication: the leak check, templates and drafts.
+//! SOP §7 customer communication: the leak check, templates, drafts, and
+//! e-mail sent through the desk's own mail server (`mail.toml`).
+//!
+//! An e-mail is sent first and recorded after: the rules (owner only, the
+//! leak check) are checked without writing, the server must accept the
+//! message, and only then is `CustomerUpdateSent` appended with the
+//! recipients and the Message-ID. A refused or unreachable server records
+//! nothing. The subject carries the ticket key (`… [ESC-12]`) and the
+//! `X-Escalator-Ticket` header names it, so a reply finds its ticket; in the
+//! text itself a key is still flagged, as prose about our tracker means
+//! nothing to the customer.
 
 use super::config::{read_beside, write_atomically};
+use super::Outcome;
 use super::{active_user, Desk};
+use crate::commands::Command;
 use crate::comms::templates::{self, Template, TemplateKind, TemplateValues};
 use crate::comms::{Finding, LeakCheck, LeakRules};
-use crate::domain::Ticket;
+use crate::domain::{CommunicationChannel, Ticket};
 use crate::error::{Error, Result};
+use crate::events::SentEmail;
+use crate::mail::{self, CustomerMail, Mail, MAIL_FILE};
 use crate::sla::{Target, TicketSla};
 use crate::store;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
-use std::path::Path;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The customer message templates, beside the database; optional.
@@ -35,8 +48,145 @@ pub struct Draft {
     pub time_zone: String,
 }
 
+/// A customer update to send by e-mail, as the composer has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CustomerEmail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+    /// SOP §7: why it goes out although the leak check found something.
+    #[serde(default)]
+    pub leak_override: Option<String>,
+}
+
+/// The customer e-mail settings as the settings screen shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerMailSettings {
+    pub config: Option<CustomerMail>,
+    /// Whether the OS keyring holds the SMTP user's password.
+    pub password_stored: bool,
+    /// Where `mail.toml` is (it may not exist yet).
+    pub path: String,
+}
+
+/// The header naming the ticket in every customer e-mail.
+pub const TICKET_HEADER: &str = "X-Escalator-Ticket";
+
 impl Desk {
     // ---- customer communication (SOP §7) ----------------------------------
+
+    /// Sends a customer update by e-mail through `mail.toml`'s server, then
+    /// records it on the ticket (channel `smtp`, with the recipients and the
+    /// Message-ID). Owner only, leak-checked like every update; nothing is
+    /// recorded unless the server accepted the message.
+    pub fn send_customer_email(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        email: CustomerEmail,
+    ) -> Result<Outcome> {
+        let config = self.customer_mail.clone().ok_or_else(|| {
+            Error::invalid(
+                "channel",
+                format!(
+                    "no mail server for customer e-mail: an L3 lead sets one in \
+                     Settings → Customer e-mail ({MAIL_FILE} beside the database)"
+                ),
+            )
+        })?;
+        let to: Vec<String> = email
+            .to
+            .iter()
+            .map(|address| address.trim().to_string())
+            .filter(|address| !address.is_empty())
+            .collect();
+        if to.is_empty() {
+            return Err(Error::invalid("to", "name the customer's e-mail address"));
+        }
+        for address in &to {
+            mail::mailbox(address, "to")?;
+        }
+        if email.subject.trim().is_empty() {
+            return Err(Error::invalid("subject", "an e-mail needs a subject"));
+        }
+        let mut command = Command::RecordCustomerUpdate {
+            channel: CommunicationChannel::Smtp,
+            body: email.body.clone(),
+            subject: email.subject.clone(),
+            leak_override: email.leak_override,
+            email: Some(SentEmail {
+                to: to.clone(),
+                message_id: String::new(),
+            }),
+        };
+        let violations = self.check(actor, reference, &command)?;
+        if !violations.is_empty() {
+            return Err(Error::Rejected(violations));
+        }
+        let key = self.ticket(reference)?.ticket.key;
+        let message = Mail {
+            from: config.from,
+            to,
+            reply_to: config.reply_to,
+            bcc: config.bcc,
+            subject: format!("{} [{key}]", email.subject.trim()),
+            text: email.body.trim().to_string(),
+            headers: vec![(TICKET_HEADER.to_string(), key)],
+        };
+        let message_id = mail::send(&config.smtp, "smtp", &message, mail::SEND_TIMEOUT)
+            .map_err(Error::Delivery)?;
+        if let Command::RecordCustomerUpdate {
+            email: Some(sent), ..
+        } = &mut command
+        {
+            sent.message_id = message_id;
+        }
+        self.execute(actor, reference, command)
+    }
+
+    /// The customer e-mail settings, for the settings screen.
+    pub fn customer_mail_settings(&self) -> CustomerMailSettings {
+        let password_stored = self
+            .customer_mail
+            .as_ref()
+            .and_then(|config| config.smtp.username.as_deref())
+            .is_some_and(mail::has_stored_password);
+        CustomerMailSettings {
+            config: self.customer_mail.clone(),
+            password_stored,
+            path: self.file_beside(MAIL_FILE).display().to_string(),
+        }
+    }
+
+    /// Saves the customer e-mail settings to `mail.toml` (an L3 lead's
+    /// decision), and the SMTP password, if given, to the OS keyring. A
+    /// mistake names its key and nothing is saved.
+    pub fn set_customer_mail(
+        &mut self,
+        actor: &str,
+        config: CustomerMail,
+        password: Option<&str>,
+    ) -> Result<()> {
+        self.require_lead(actor)?;
+        config
+            .validate()
+            .map_err(|(key, message)| Error::invalid(key, message))?;
+        if let Some(password) = password.filter(|password| !password.is_empty()) {
+            let username = config.smtp.username.as_deref().ok_or_else(|| {
+                Error::invalid(
+                    "smtp.username",
+                    "a password needs the SMTP user name it logs in as",
+                )
+            })?;
+            mail::store_password(username, password)?;
+        }
+        write_atomically(
+            &self.file_beside(MAIL_FILE),
+            config.to_file_text().as_bytes(),
+        )?;
+        self.customer_mail = Some(config);
+        Ok(())
+    }
 
     /// What the leak check finds in a message about `ticket`, as it is typed.
     pub fn check_customer_message(&self, ticket: &str, text: &str) -> Result<Vec<Finding>> {
@@ -74,12 +224,7 @@ impl Desk {
         }
         let text = toml::to_string(&TemplatesFile { templates: edited })
             .map_err(|error| Error::Internal(format!("templates do not serialise: {error}")))?;
-        let path = self
-            .database_path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(TEMPLATES_FILE);
-        write_atomically(&path, text.as_bytes())
+        write_atomically(&self.file_beside(TEMPLATES_FILE), text.as_bytes())
     }
 
     /// A message drafted from the `kind` template with customer-safe fields

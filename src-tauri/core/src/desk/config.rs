@@ -3,6 +3,7 @@
 use crate::attachments::DEFAULT_MAX_BYTES;
 use crate::comms::LeakRules;
 use crate::error::{Error, Result};
+use crate::mail::{CustomerMail, MAIL_FILE};
 use crate::official::{self, OfficialConfig};
 use crate::sla::SlaConfig;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ pub struct DeskConfig {
     pub leak: LeakRules,
     /// SOP §6 Step 4: the official channels management is notified on.
     pub official: OfficialConfig,
+    /// SOP §7: the mail server customer updates are sent through, if any.
+    pub customer_mail: Option<CustomerMail>,
 }
 
 impl Default for DeskConfig {
@@ -33,14 +36,15 @@ impl Default for DeskConfig {
             sla: SlaConfig::default(),
             leak: LeakRules::standard(),
             official: OfficialConfig::default(),
+            customer_mail: None,
         }
     }
 }
 
 impl DeskConfig {
-    /// The defaults, with the SLA config from `sla.toml` (see `docs/sla.md`)
-    /// and the leak check's settings from `leak.toml` beside the database,
-    /// when they are there.
+    /// The defaults, with whichever of these files are beside the database:
+    /// `sla.toml` (see `docs/sla.md`), `leak.toml`, `official.toml` (see
+    /// `docs/official-channels.md`) and `mail.toml` (customer e-mail).
     pub fn for_database(database: &Path) -> Result<DeskConfig> {
         let sla = match read_beside(database, SLA_FILE)? {
             Some((path, text)) => {
@@ -65,10 +69,14 @@ impl DeskConfig {
             Some((path, text)) => OfficialConfig::from_toml(&text, &path)?,
             None => OfficialConfig::default(),
         };
+        let customer_mail = read_beside(database, MAIL_FILE)?
+            .map(|(path, text)| CustomerMail::from_toml(&text, &path))
+            .transpose()?;
         Ok(DeskConfig {
             sla,
             leak,
             official,
+            customer_mail,
             ..DeskConfig::default()
         })
     }
@@ -111,6 +119,56 @@ fn in_file(error: Error, path: &Path) -> Error {
     }
 }
 
-pub(super) fn sla_file_beside(database: &Path) -> PathBuf {
-    database.parent().unwrap_or(Path::new(".")).join(SLA_FILE)
+/// Parses a TOML config file. A mistake is an [`Error::InvalidInput`] naming
+/// the dotted key (`smtp.tls`; `root` when there is none) and the file.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    root: &str,
+) -> Result<T> {
+    toml::from_str(text).map_err(|error| {
+        let key = error
+            .span()
+            .map(|span| key_at(text, span.start, root))
+            .unwrap_or_else(|| root.into());
+        Error::invalid(
+            key,
+            format!("{} (in {})", error.message().trim(), path.display()),
+        )
+    })
+}
+
+/// The dotted key at byte `offset` of a TOML text: `email.tls` for the value
+/// of `tls` under `[email]`, `email` for the table itself.
+fn key_at(text: &str, offset: usize, root: &str) -> String {
+    let mut table = String::new();
+    let mut position = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let within = offset < position + line.len();
+        if trimmed.starts_with('[') {
+            table = trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
+        } else if within {
+            if let Some((key, _)) = trimmed.split_once('=') {
+                let key = key.trim().trim_matches('"');
+                return if table.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{table}.{key}")
+                };
+            }
+        }
+        if within {
+            break;
+        }
+        position += line.len();
+    }
+    if table.is_empty() {
+        root.into()
+    } else {
+        table
+    }
 }

@@ -13,6 +13,7 @@ use crate::comms::LeakRules;
 use crate::domain::{AttachmentKind, Role, Team, Ticket, TicketId, User, UserId};
 use crate::error::{Error, Result};
 use crate::events::{EscalationRefused, Event, EventBody};
+use crate::mail::CustomerMail;
 use crate::official::OfficialConfig;
 use crate::rules::{decide, decide_open, Context, LinkTarget, SimilarEscalation, Violation};
 use crate::sla::{ClockView, SlaConfig, TicketSla};
@@ -38,6 +39,7 @@ pub struct Desk {
     sla: SlaConfig,
     leak: LeakRules,
     official: OfficialConfig,
+    customer_mail: Option<CustomerMail>,
 }
 
 mod comms;
@@ -46,8 +48,8 @@ mod official;
 mod review;
 mod sla;
 
-pub use comms::{Draft, TEMPLATES_FILE};
-pub(crate) use config::write_atomically;
+pub use comms::{CustomerEmail, CustomerMailSettings, Draft, TEMPLATES_FILE, TICKET_HEADER};
+pub(crate) use config::{parse_toml, write_atomically};
 pub use config::{DeskConfig, LEAK_FILE, SLA_FILE};
 pub use sla::{SlaOverview, SlaSweep, UrgentTicket};
 
@@ -100,6 +102,7 @@ impl Desk {
             sla: config.sla,
             leak: config.leak,
             official: config.official,
+            customer_mail: config.customer_mail,
         };
         desk.store.write(|tx| {
             let fingerprint = store::hex_digest(desk.sla.to_toml().as_bytes());
@@ -115,6 +118,14 @@ impl Desk {
 
     pub fn database_path(&self) -> &Path {
         &self.database_path
+    }
+
+    /// A config file beside the database (it may not exist).
+    pub fn file_beside(&self, name: &str) -> PathBuf {
+        self.database_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(name)
     }
 
     pub fn now(&self) -> DateTime<Utc> {

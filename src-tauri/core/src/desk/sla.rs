@@ -1,6 +1,6 @@
 //! The SLA side of the desk: config, sweeps, the tray's overview, the notifier's cursor.
 
-use super::config::{sla_file_beside, write_atomically, DeskConfig};
+use super::config::{write_atomically, DeskConfig, SLA_FILE};
 use super::Desk;
 use crate::alerts::{self, Alert, AlertSubject};
 use crate::domain::{Priority, Ticket, TicketId, User};
@@ -61,7 +61,7 @@ impl Desk {
 
     /// Where the SLA config file of this desk lives (it may not exist yet).
     pub fn sla_config_path(&self) -> PathBuf {
-        sla_file_beside(&self.database_path)
+        self.file_beside(SLA_FILE)
     }
 
     /// Saves `config` to the SLA file and recomputes every open ticket's

@@ -176,6 +176,8 @@ vocabulary! {
     /// SOP §7: how an update reached the customer.
     CommunicationChannel("communication channel") {
         Email = "email" => "Email",
+        /// Sent by Escalator itself over SMTP (`mail.toml`).
+        Smtp = "smtp" => "Sent by e-mail from Escalator",
         MailClient = "mail_client" => "Opened in the mail client",
         Phone = "phone" => "Phone",
         Portal = "portal" => "Customer portal",

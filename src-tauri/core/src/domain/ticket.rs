@@ -157,7 +157,10 @@ pub struct CustomerWait {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CustomerUpdate {
     pub channel: CommunicationChannel,
+    pub subject: String,
     pub body: String,
+    /// The recipients, when Escalator sent it by e-mail.
+    pub to: Vec<String>,
     pub by: UserId,
     pub at: DateTime<Utc>,
 }
@@ -400,7 +403,13 @@ impl Ticket {
             }),
             EventBody::CustomerUpdateSent(update) => self.customer_updates.push(CustomerUpdate {
                 channel: update.channel,
+                subject: update.subject.clone(),
                 body: update.body.clone(),
+                to: update
+                    .email
+                    .as_ref()
+                    .map(|email| email.to.clone())
+                    .unwrap_or_default(),
                 by,
                 at,
             }),

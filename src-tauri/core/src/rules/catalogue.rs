@@ -60,6 +60,7 @@ rules! {
     P3Confirmation => ("SOP-8-p3-confirmation", "§8", "l1_confirmation", "A P3 escalates only after L1 confirmation: record it"),
     P4Justification => ("SOP-8-p4-justification", "§8", "justification", "A P4 escalates only if required: say why it is"),
     CustomerLeak => ("SOP-7-leak", "§7", "body", "The message contains internal details: edit them out or record why it must go out as it is"),
+    CustomerEmail => ("SOP-7-email", "§7", "channel", "Only an e-mail Escalator sent is recorded as sent by Escalator: send it, or record the channel it went out on"),
     OwnerOnly => ("SOP-9-owner", "§9", "actor", "Only the ticket owner (L1) can do this"),
     CustomerCommunication => ("SOP-9-customer-communication", "§9", "actor", "Only the ticket owner communicates with the customer"),
     ResolutionByL2 => ("SOP-9-resolution", "§9", "actor", "L2 and L3 provide the technical resolution of an escalated ticket"),

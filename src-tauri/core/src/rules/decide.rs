@@ -480,8 +480,13 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
             body,
             subject,
             leak_override,
+            email,
         } => {
             checks.require(is_owner, || Rule::CustomerCommunication.violation());
+            checks.require(
+                (*channel == crate::domain::CommunicationChannel::Smtp) == email.is_some(),
+                || Rule::CustomerEmail.violation(),
+            );
             checks.text(
                 body,
                 Rule::AuditText,
@@ -517,6 +522,7 @@ pub fn decide(ticket: &Ticket, actor: &User, command: &Command, context: &Contex
                         body: body.trim().to_string(),
                         subject: subject.trim().to_string(),
                         leak_override,
+                        email: email.clone(),
                     },
                 )]
             })

@@ -12,6 +12,7 @@ const TESTS: &[&str] = &[
     include_str!("store.rs"),
     include_str!("properties.rs"),
     include_str!("comms.rs"),
+    include_str!("customer_mail.rs"),
 ];
 
 #[test]

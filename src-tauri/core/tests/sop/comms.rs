@@ -13,6 +13,7 @@ fn update(body: &str, leak_override: Option<&str>) -> Command {
         body: body.into(),
         subject: "Your checkout issue".into(),
         leak_override: leak_override.map(str::to_string),
+        email: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod catalogue;
 mod comms;
+mod customer_mail;
 mod demo;
 mod exceptions;
 mod leak;
@@ -15,6 +16,7 @@ mod report;
 mod review_pack;
 mod rules;
 mod sla;
+mod smtp_sink;
 mod store;
 mod support;
 mod workflow;

@@ -1,6 +1,7 @@
 //! SOP §6 Step 4 and §8 P1: management is notified through official channels,
 //! delivered over real SMTP and HTTP on loopback, retried, never lost.
 
+use crate::smtp_sink::{free_port, SmtpSink};
 use crate::support::{escalate, software, Fixture, ANA};
 use chrono::Duration;
 use escalator_core::domain::Priority;
@@ -12,8 +13,6 @@ use escalator_core::official::{
 use escalator_core::{Desk, DeskConfig, Error};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -41,120 +40,6 @@ fn p1(f: &mut Fixture) -> String {
         .execute(ANA, &key, escalate(software(Priority::P1)))
         .unwrap();
     key
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-// ---- a real SMTP server: aiosmtpd ------------------------------------------
-
-/// Saves every message it receives as JSON (envelope, decoded headers, body).
-const SMTP_SINK: &str = r#"
-import email, json, pathlib, sys
-from email import policy
-from aiosmtpd.controller import Controller
-
-out = pathlib.Path(sys.argv[2])
-
-class Save:
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        record = {
-            "mail_from": envelope.mail_from,
-            "rcpt_tos": envelope.rcpt_tos,
-            "from": str(message["from"]),
-            "to": str(message["to"]),
-            "subject": str(message["subject"]),
-            "body": message.get_body(("plain",)).get_content(),
-        }
-        n = len(list(out.glob("*.json")))
-        staged = out / f"{n}.tmp"
-        staged.write_text(json.dumps(record))
-        staged.rename(out / f"{n}.json")
-        return "250 OK"
-
-controller = Controller(Save(), hostname="127.0.0.1", port=int(sys.argv[1]))
-controller.start()
-print("ready", flush=True)
-sys.stdin.read()
-controller.stop()
-"#;
-
-/// A Python with aiosmtpd: the system's, or the venv `.ci/setup` creates.
-fn python_with_aiosmtpd() -> PathBuf {
-    let works = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    let system = PathBuf::from("python3");
-    if works(&system) {
-        return system;
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/py/bin/python3");
-    assert!(
-        works(&venv),
-        "no Python with aiosmtpd: run `bash .ci/setup` (it creates target/py)"
-    );
-    venv
-}
-
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
-        let script = dir.path().join("sink.py");
-        std::fs::write(&script, SMTP_SINK).unwrap();
-        let mailbox = dir.path().join("mail");
-        std::fs::create_dir(&mailbox).unwrap();
-        let port = free_port();
-        let mut child = Command::new(python_with_aiosmtpd())
-            .arg(&script)
-            .arg(port.to_string())
-            .arg(&mailbox)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the SMTP server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
-        SmtpSink { child, port, dir }
-    }
-
-    fn messages(&self) -> Vec<serde_json::Value> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("mail"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|path| serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
@@ -451,7 +336,7 @@ kind = "slack"
     .unwrap();
     let official = DeskConfig::for_database(&database).unwrap().official;
     let email = official.email.as_ref().unwrap();
-    assert_eq!(email.port(), 587);
+    assert_eq!(email.server().port(), 587);
     assert_eq!(email.to.len(), 2);
     assert_eq!(official.webhook.as_ref().unwrap().kind, WebhookKind::Slack);
     assert_eq!(

@@ -180,6 +180,7 @@ fn command(f: &Fixture, key: &str, step: &Step) -> Command {
             body: "Update".into(),
             subject: String::new(),
             leak_override: None,
+            email: None,
         },
         Step::Reprioritize(to) => Command::ChangePriority {
             priority: *to,

@@ -474,6 +474,7 @@ fn sop_9_customer_communication_only_the_owner_talks_to_the_customer() {
         body: "We are on it".into(),
         subject: String::new(),
         leak_override: None,
+        email: None,
     };
     let error = f.refuse(SAM, &key, command);
     assert_eq!(rule_ids(&error), ["SOP-9-customer-communication"]);

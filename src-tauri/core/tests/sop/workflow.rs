@@ -39,6 +39,7 @@ fn the_full_lifecycle_keeps_l1_as_owner_and_closes_in_sop_order() {
                 body: "Our engineers are on it".into(),
                 subject: String::new(),
                 leak_override: None,
+                email: None,
             },
             Status::Investigating,
         ),

@@ -5,10 +5,16 @@ import type { DocumentationChange } from "./DocumentationChange";
 import type { EscalationRequest } from "./EscalationRequest";
 import type { ExceptionKind } from "./ExceptionKind";
 import type { Priority } from "./Priority";
+import type { SentEmail } from "./SentEmail";
 
 export type Command = { "type": "update_documentation" } & DocumentationChange | { "type": "record_troubleshooting", action: string, outcome: string, } | { "type": "add_attachment", sha256: string, file_name: string, kind: AttachmentKind, size: number, } | { "type": "change_priority", priority: Priority, reason: string, } | { "type": "approve_exception", kind: ExceptionKind, reason: string, } | { "type": "escalate" } & EscalationRequest | { "type": "take_management_escalation", } | { "type": "acknowledge", } | { "type": "request_info", question: string, } | { "type": "provide_info", answer: string, } | { "type": "propose_resolution", summary: string, } | { "type": "validate_fix", works: boolean, note: string, } | { "type": "confirm_with_customer", note: string, } | { "type": "write_resolution_notes", notes: string, } | { "type": "close", note: string, } | { "type": "move_to_monitoring", until: string | null, note: string, } | { "type": "reopen", reason: string, } | { "type": "add_note", body: string, } | { "type": "record_customer_update", channel: CommunicationChannel, body: string, subject: string, 
 /**
  * SOP §7: why the message goes out although the leak check found
  * internal details in it.
  */
-leak_override: string | null, } | { "type": "wait_on_customer", reason: string, } | { "type": "customer_responded", note: string, };
+leak_override: string | null, 
+/**
+ * Channel `smtp` only: the message as the mail server accepted it.
+ * Set by [`crate::Desk::send_customer_email`], which sends first.
+ */
+email: SentEmail | null, } | { "type": "wait_on_customer", reason: string, } | { "type": "customer_responded", note: string, };

@@ -3,4 +3,4 @@
 /**
  * SOP §7: how an update reached the customer.
  */
-export type CommunicationChannel = "email" | "mail_client" | "phone" | "portal" | "chat" | "clipboard";
+export type CommunicationChannel = "email" | "smtp" | "mail_client" | "phone" | "portal" | "chat" | "clipboard";

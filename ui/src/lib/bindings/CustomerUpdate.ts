@@ -2,4 +2,8 @@
 import type { CommunicationChannel } from "./CommunicationChannel";
 import type { UserId } from "./UserId";
 
-export type CustomerUpdate = { channel: CommunicationChannel, body: string, by: UserId, at: string, };
+export type CustomerUpdate = { channel: CommunicationChannel, subject: string, body: string, 
+/**
+ * The recipients, when Escalator sent it by e-mail.
+ */
+to: Array<string>, by: UserId, at: string, };

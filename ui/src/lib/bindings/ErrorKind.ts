@@ -3,4 +3,4 @@
 /**
  * The classes of failure a caller can act on.
  */
-export type ErrorKind = "validation" | "forbidden" | "not_found" | "conflict" | "storage" | "internal";
+export type ErrorKind = "validation" | "forbidden" | "not_found" | "conflict" | "storage" | "delivery" | "internal";

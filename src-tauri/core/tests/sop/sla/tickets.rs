@@ -203,6 +203,7 @@ fn each_customer_update_starts_the_next_update_interval() {
             body: "We are working on it with our engineers.".into(),
             subject: String::new(),
             leak_override: None,
+            email: None,
         },
     );
     let update = clock_of(&fixture, &key, Target::CustomerUpdate);
