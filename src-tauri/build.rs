@@ -45,6 +45,11 @@ const COMMANDS: &[&str] = &[
     "snooze_alerts",
     "set_notifications_paused",
     "set_autostart",
+    "open_review_pack",
+    "review_pack_ticket",
+    "add_review_note",
+    "export_review_notes",
+    "close_review_pack",
 ];
 
 fn main() {

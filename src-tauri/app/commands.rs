@@ -209,8 +209,8 @@ pub fn draft_customer_message(
 /// Records the message in the ticket's communication log (owner only, SOP
 /// §9; refused while the leak check finds internal details and no override
 /// reason is given, §7), then hands it to its channel: the clipboard, or
-/// the mail client through a `mailto:` link. Other channels are records of
-/// a message sent elsewhere.
+/// the mail client through a `mailto:` link to `to`. Other channels are
+/// records of a message sent elsewhere.
 #[tauri::command(async)]
 #[allow(clippy::too_many_arguments)]
 pub fn send_customer_message<R: tauri::Runtime>(
@@ -220,6 +220,7 @@ pub fn send_customer_message<R: tauri::Runtime>(
     alerts: State<'_, Alerts>,
     ticket: String,
     channel: CommunicationChannel,
+    to: String,
     subject: String,
     body: String,
     leak_override: Option<String>,
@@ -233,7 +234,6 @@ pub fn send_customer_message<R: tauri::Runtime>(
         email: None,
     };
     let outcome = desk.execute(&session.actor()?, &ticket, command)?;
-    let to = outcome.ticket.customer_contact.clone().unwrap_or_default();
     drop(desk);
     alerts.tickets_changed();
     let delivered = match channel {

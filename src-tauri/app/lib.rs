@@ -17,6 +17,7 @@
 pub mod commands;
 pub mod error;
 pub mod monitor;
+pub mod review_pack;
 pub mod tray;
 
 use std::error::Error;
@@ -117,6 +118,7 @@ pub fn builder<R: Runtime>(
             app.manage(Session::default());
             app.manage(monitor::Alerts::default());
             app.manage(DatabasePath(path));
+            app.manage(review_pack::OpenPack::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -154,6 +156,11 @@ pub fn builder<R: Runtime>(
             commands::snooze_alerts,
             commands::set_notifications_paused,
             commands::set_autostart,
+            review_pack::open_review_pack,
+            review_pack::review_pack_ticket,
+            review_pack::add_review_note,
+            review_pack::export_review_notes,
+            review_pack::close_review_pack,
         ])
 }
 

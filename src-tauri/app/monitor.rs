@@ -182,7 +182,10 @@ fn notify_all<R: Runtime>(app: &AppHandle<R>, mut ready: Vec<Alert>) {
         let urgent = alert.priority == Some(Priority::P1)
             || matches!(
                 alert.kind,
-                AlertKind::SlaBreached | AlertKind::FollowUpDue | AlertKind::ManagementEscalation
+                AlertKind::SlaBreached
+                    | AlertKind::FollowUpDue
+                    | AlertKind::ManagementEscalation
+                    | AlertKind::OfficialDeliveryFailed
             );
         notify(app, &alert.summary, &alert.body, Some(&alert.key), urgent);
     }
@@ -191,7 +194,7 @@ fn notify_all<R: Runtime>(app: &AppHandle<R>, mut ready: Vec<Alert>) {
 /// Lower is more severe.
 fn severity(alert: &Alert) -> (u8, u8) {
     let kind = match alert.kind {
-        AlertKind::ManagementEscalation => 0,
+        AlertKind::ManagementEscalation | AlertKind::OfficialDeliveryFailed => 0,
         AlertKind::SlaBreached | AlertKind::FollowUpDue => 1,
         AlertKind::CustomerUpdateDue => 2,
         AlertKind::SlaImminent => 3,

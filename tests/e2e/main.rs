@@ -17,5 +17,6 @@ mod alerts;
 mod flows;
 mod harness;
 mod report;
+mod review_pack;
 mod smoke;
 mod tray;

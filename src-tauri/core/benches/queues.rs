@@ -88,7 +88,7 @@ fn queues(c: &mut Criterion) {
             )
         })
     });
-    group.bench_function("all seven queue counts", |b| {
+    group.bench_function("all eight queue counts", |b| {
         b.iter(|| black_box(desk.queue_counts("ana").expect("counts")))
     });
     group.finish();

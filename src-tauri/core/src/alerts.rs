@@ -1,9 +1,11 @@
 //! What the desk tells people without being asked: SLA warnings and
 //! breaches, an L2 follow-up due (SOP §6 Step 5), a customer update due
-//! (§7) and escalations to management (§5.3, §8 P1).
+//! (§7), escalations to management (§5.3, §8 P1), and an official
+//! notification to management that failed (§6 Step 4).
 //!
 //! Alerts are not a second source of truth. Each one is an event in the log
-//! (`SlaWarned`, `SlaBreached`, `ManagementEscalated`), and the notifier
+//! (`SlaWarned`, `SlaBreached`, `ManagementEscalated`,
+//! `OfficialNotificationFailed`), and the notifier
 //! reads the log from where it last stopped (a cursor kept in the database),
 //! so an alert is shown once, even across restarts, and alerts raised by
 //! another process (the CLI) are shown too. The wording lives here, so the
@@ -18,7 +20,12 @@ use std::collections::HashSet;
 use ts_rs::TS;
 
 /// The event kinds that are alerts.
-pub const ALERT_KINDS: &[&str] = &["SlaWarned", "SlaBreached", "ManagementEscalated"];
+pub const ALERT_KINDS: &[&str] = &[
+    "SlaWarned",
+    "SlaBreached",
+    "ManagementEscalated",
+    "OfficialNotificationFailed",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +41,9 @@ pub enum AlertKind {
     CustomerUpdateDue,
     /// Raised to an L3 lead or manager (SOP §5.3; every P1 under §8).
     ManagementEscalation,
+    /// The official notification to management failed (SOP §6 Step 4): on
+    /// the first failure, while it is retried, and when it is given up.
+    OfficialDeliveryFailed,
 }
 
 /// One alert, ready to show.
@@ -119,6 +129,39 @@ impl Alert {
                         subject.customer,
                         priority_text(subject.priority),
                         reasons.join(", ")
+                    ),
+                )
+            }
+            EventBody::OfficialNotificationFailed(failed)
+                if failed.attempt == 1 || failed.next_attempt_at.is_none() =>
+            {
+                let channel = match failed.channel {
+                    crate::official::OfficialChannel::Email => "e-mail",
+                    crate::official::OfficialChannel::Webhook => "webhook",
+                };
+                let (title, next) = match failed.next_attempt_at {
+                    Some(next) => (
+                        "Management notification failed",
+                        format!("retrying in {}", span(next - now)),
+                    ),
+                    None => (
+                        "Management not notified",
+                        format!(
+                            "given up after {} attempts: tell management another way",
+                            failed.attempt
+                        ),
+                    ),
+                };
+                (
+                    AlertKind::OfficialDeliveryFailed,
+                    None,
+                    None,
+                    format!("{title} · {}", subject.key),
+                    format!(
+                        "{} · {} · {channel}: {} · {next}",
+                        subject.customer,
+                        priority_text(subject.priority),
+                        failed.error,
                     ),
                 )
             }

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// The `format` of a pack's info; a pack of another format is refused.
 pub const PACK_FORMAT: &str = "escalator-review-pack/1";
@@ -75,7 +76,7 @@ pub const READ_ONLY_MESSAGE: &str =
     "this is an Escalator review pack: it is read-only (write review notes with `review-pack note`)";
 
 /// Where a pack comes from and what it holds; the `pack_info` row `info`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PackInfo {
     pub format: String,
     /// Unique per export; review notes name it.
@@ -125,7 +126,7 @@ pub struct PackReport {
 }
 
 /// An attachment of the pack that is not what its events say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AttachmentProblem {
     pub sha256: String,
     /// The keys of the tickets it is attached to.
@@ -134,7 +135,7 @@ pub struct AttachmentProblem {
 }
 
 /// Everything [`ReviewPack::open`] checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PackVerification {
     /// True only when the chains, the attachments and the manifest all hold.
     pub verified: bool,
@@ -500,7 +501,7 @@ impl ReviewPack {
 }
 
 /// A lead's notes on one pack: the sidecar file and the exported file alike.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReviewNotes {
     pub format: String,
     pub pack_id: String,
@@ -511,7 +512,8 @@ pub struct ReviewNotes {
     pub notes: Vec<ReviewNote>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One review note by the lead on a ticket of the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReviewNote {
     /// Unique; an imported note is recognised by it, so it is imported once.
     pub id: String,

@@ -13,6 +13,11 @@ mod duplicates;
 mod escalation;
 mod screens;
 mod sla;
+// The core's SMTP test server; the window's flow needs no login, so
+// `SmtpSink::with_login` goes unused here.
+#[allow(dead_code)]
+#[path = "../../../src-tauri/core/tests/sop/smtp_sink.rs"]
+mod smtp_sink;
 
 use crate::harness::{AppWindow, WAIT};
 use serde_json::{json, Value};

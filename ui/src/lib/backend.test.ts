@@ -75,14 +75,18 @@ describe("the IPC seam", () => {
     await backend.checkCustomerMessage("ESC-1", "Hello");
     await backend.draftCustomerMessage("ESC-1", "progress_update", "Europe/Paris");
     await backend.draftCustomerMessage("ESC-1", "closure", null);
-    await backend.sendCustomerMessage("ESC-1", "mail_client", "Update", "Hello", "The customer asked for the log");
+    await backend.sendCustomerMessage("ESC-1", "mail_client", "ops@acme.example", "Update", "Hello", "The customer asked for the log");
+    await backend.sendCustomerEmail("ESC-1", { to: ["ops@acme.example"], subject: "Update", body: "Hello", leak_override: null });
+    await backend.customerMail();
     await backend.templates();
     await backend.saveTemplates(templates);
     expect(calls).toEqual([
       ["check_customer_message", { ticket: "ESC-1", text: "Hello" }],
       ["draft_customer_message", { ticket: "ESC-1", kind: "progress_update", timeZone: "Europe/Paris" }],
       ["draft_customer_message", { ticket: "ESC-1", kind: "closure", timeZone: null }],
-      ["send_customer_message", { ticket: "ESC-1", channel: "mail_client", subject: "Update", body: "Hello", leakOverride: "The customer asked for the log" }],
+      ["send_customer_message", { ticket: "ESC-1", channel: "mail_client", to: "ops@acme.example", subject: "Update", body: "Hello", leakOverride: "The customer asked for the log" }],
+      ["send_customer_email", { ticket: "ESC-1", email: { to: ["ops@acme.example"], subject: "Update", body: "Hello", leak_override: null } }],
+      ["get_customer_mail", {}],
       ["get_templates", {}],
       ["save_templates", { templates }],
     ]);

@@ -13,6 +13,9 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { AttachmentKind } from "./bindings/AttachmentKind";
 import type { Command } from "./bindings/Command";
 import type { CommunicationChannel } from "./bindings/CommunicationChannel";
+import type { CustomerEmail } from "./bindings/CustomerEmail";
+import type { CustomerMail } from "./bindings/CustomerMail";
+import type { CustomerMailSettings } from "./bindings/CustomerMailSettings";
 import type { DemoReport } from "./bindings/DemoReport";
 import type { Draft } from "./bindings/Draft";
 import type { ErrorKind } from "./bindings/ErrorKind";
@@ -21,7 +24,11 @@ import type { Glossary } from "./bindings/Glossary";
 import type { MonthlyReport } from "./bindings/MonthlyReport";
 import type { NewTicket } from "./bindings/NewTicket";
 import type { Outcome } from "./bindings/Outcome";
+import type { PackTicket } from "./bindings/PackTicket";
+import type { PackView } from "./bindings/PackView";
 import type { QueueCount } from "./bindings/QueueCount";
+import type { ReviewNote } from "./bindings/ReviewNote";
+import type { ReviewNotes } from "./bindings/ReviewNotes";
 import type { Role } from "./bindings/Role";
 import type { SimilarEscalation } from "./bindings/SimilarEscalation";
 import type { SlaSettings } from "./bindings/SlaSettings";
@@ -107,8 +114,17 @@ export const backend = {
    * Records the message on the ticket (owner only), then copies it or opens the
    * mail client. Refused while it leaks internal details, unless `leakOverride` says why.
    */
-  sendCustomerMessage: (ticket: string, channel: CommunicationChannel, subject: string, body: string, leakOverride: string | null) =>
-    call<Outcome>("send_customer_message", { ticket, channel, subject, body, leakOverride }),
+  sendCustomerMessage: (ticket: string, channel: CommunicationChannel, to: string, subject: string, body: string, leakOverride: string | null) =>
+    call<Outcome>("send_customer_message", { ticket, channel, to, subject, body, leakOverride }),
+  /**
+   * Sends the message by e-mail through the desk's mail server, then records it
+   * (owner only). Nothing is recorded when the server refuses it (kind "delivery").
+   */
+  sendCustomerEmail: (ticket: string, email: CustomerEmail) => call<Outcome>("send_customer_email", { ticket, email }),
+  customerMail: () => call<CustomerMailSettings>("get_customer_mail"),
+  /** L3 only; `password`, when given, goes to the OS keyring, never to a file. */
+  saveCustomerMail: (config: CustomerMail, password: string | null) =>
+    call<CustomerMailSettings>("save_customer_mail", { config, password }),
   templates: () => call<Template[]>("get_templates"),
   /** L3 only; an unknown placeholder is refused, naming its field ("templates.closure.body"). */
   saveTemplates: (templates: Template[]) => call<Template[]>("save_templates", { templates }),
@@ -142,6 +158,31 @@ export const backend = {
     const chosen = await openDialog({ multiple: true, directory: false, title: "Attach logs, screenshots or reports" });
     if (chosen === null) return [];
     return Array.isArray(chosen) ? chosen : [chosen];
+  },
+
+  /**
+   * SOP §13 offline review: opens the pack at `path` read-only and verifies it (a tampered
+   * pack opens with `verification.verified` false); it stays open until `closeReviewPack`.
+   */
+  openReviewPack: (path: string) => call<PackView>("open_review_pack", { path }),
+  /** A ticket of the open pack with its timeline. */
+  reviewPackTicket: (ticket: string) => call<PackTicket>("review_pack_ticket", { ticket }),
+  /** Writes a review note beside the open pack (never in it). */
+  addReviewNote: (ticket: string, reviewer: string, body: string) =>
+    call<ReviewNote>("add_review_note", { ticket, reviewer, body }),
+  /** Writes the open pack's notes to `path`, for the desk's `import-review-notes`. */
+  exportReviewNotes: (path: string) => call<ReviewNotes>("export_review_notes", { path }),
+  closeReviewPack: () => call<null>("close_review_pack"),
+
+  /** The OS file dialog for one review pack; null if cancelled. */
+  async chooseReviewPack(): Promise<string | null> {
+    const chosen = await openDialog({ multiple: false, directory: false, title: "Open a review pack", filters: [{ name: "Escalator review pack", extensions: ["escpack"] }] });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  },
+
+  /** The OS save dialog for exported review notes; null if cancelled. */
+  async chooseNotesPath(defaultPath: string): Promise<string | null> {
+    return saveDialog({ title: "Export the review notes", defaultPath, filters: [{ name: "Review notes (JSON)", extensions: ["json"] }] });
   },
 
   /** The OS file dialog for one iCalendar file; null if cancelled. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CustomerUpdate } from "./bindings/CustomerUpdate";
 import type { Finding } from "./bindings/Finding";
-import { firstLine, leakOverride, recentUpdates, segments, sendBlock, templateFieldOfError } from "./message";
+import { firstLine, leakOverride, recentUpdates, recipients, segments, sendBlock, templateFieldOfError } from "./message";
 
 const finding = (start: number, end: number, text: string, kind: Finding["kind"] = "ticket_key"): Finding => ({ kind, start, end, text, message: `${kind} found` });
 
@@ -70,10 +70,15 @@ describe("sending a customer message", () => {
     expect(leakOverride(leaks, null)).toBeNull();
     expect(leakOverride([], "Asked by the customer")).toBeNull();
   });
+
+  it("reads the recipients from a comma- or semicolon-separated To field", () => {
+    expect(recipients(" ops@acme.example, cto@acme.example ;; ")).toEqual(["ops@acme.example", "cto@acme.example"]);
+    expect(recipients("  ")).toEqual([]);
+  });
 });
 
 describe("customer communication log", () => {
-  const update = (at: string, body: string): CustomerUpdate => ({ channel: "email", body, by: "u1", at });
+  const update = (at: string, body: string): CustomerUpdate => ({ channel: "email", subject: "", body, to: [], by: "u1", at });
 
   it("shows the latest three, newest first", () => {
     const updates = [update("2026-03-01T09:00:00Z", "a"), update("2026-03-03T09:00:00Z", "c"), update("2026-03-02T09:00:00Z", "b"), update("2026-03-04T09:00:00Z", "d")];

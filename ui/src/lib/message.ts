@@ -115,6 +115,14 @@ export function recentUpdates(updates: readonly CustomerUpdate[], count = 3): Cu
   return [...updates].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, count);
 }
 
+/** The addresses in a "To" field: comma- or semicolon-separated, blanks dropped. */
+export function recipients(to: string): string[] {
+  return to
+    .split(/[,;]/)
+    .map((address) => address.trim())
+    .filter((address) => address !== "");
+}
+
 /** The settings input a backend message names ("invalid templates.closure.body: …"). */
 export function templateFieldOfError(message: string): string | null {
   const [, kind, part] = /^invalid templates\.([a-z_]+)\.(subject|body):/.exec(message) ?? [];

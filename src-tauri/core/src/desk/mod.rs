@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use comms::leak_check;
 use rusqlite::Connection;
 use serde::Serialize;
-use sla::{project_sla, reproject_sla, SLA_FINGERPRINT};
+use sla::{project_sla, reproject_if_changed, reproject_sla};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ts_rs::TS;
@@ -104,15 +104,8 @@ impl Desk {
             official: config.official,
             customer_mail: config.customer_mail,
         };
-        desk.store.write(|tx| {
-            let fingerprint = store::hex_digest(desk.sla.to_toml().as_bytes());
-            if store::get_state(tx, SLA_FINGERPRINT)?.as_deref() != Some(&fingerprint) {
-                // Written by another config (or by a build before SLA projections).
-                reproject_sla(tx, &desk.sla)?;
-                store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
-            }
-            Ok(())
-        })?;
+        // Written with another config, or by an older build.
+        desk.store.write(|tx| reproject_if_changed(tx, &desk.sla))?;
         Ok(desk)
     }
 

@@ -20,7 +20,7 @@ const SWEEP_BATCH: usize = 100;
 
 /// The `app_state` keys the desk keeps.
 const NOTIFIED_UP_TO: &str = "notifier.notified_up_to";
-pub(super) const SLA_FINGERPRINT: &str = "sla.config_fingerprint";
+const SLA_FINGERPRINT: &str = "sla.config_fingerprint";
 
 /// What one SLA sweep did.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,7 @@ impl Desk {
     /// stays if anything fails.
     pub fn set_sla_config(&mut self, config: SlaConfig) -> Result<()> {
         let path = self.sla_config_path();
-        let fingerprint = store::hex_digest(config.to_toml().as_bytes());
+        let fingerprint = sla_fingerprint(&config);
         self.store.write(|tx| {
             reproject_sla(tx, &config)?;
             store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
@@ -284,14 +284,7 @@ impl Desk {
     /// deadlines if it changed.
     pub fn reload_sla_config(&mut self) -> Result<()> {
         let config = DeskConfig::for_database(&self.database_path)?.sla;
-        let fingerprint = store::hex_digest(config.to_toml().as_bytes());
-        self.store.write(|tx| {
-            if store::get_state(tx, SLA_FINGERPRINT)?.as_deref() != Some(&fingerprint) {
-                reproject_sla(tx, &config)?;
-                store::set_state(tx, SLA_FINGERPRINT, &fingerprint)?;
-            }
-            Ok(())
-        })?;
+        self.store.write(|tx| reproject_if_changed(tx, &config))?;
         self.sla = config;
         Ok(())
     }
@@ -312,8 +305,30 @@ pub(super) fn project_sla(
             state: sla.recorded_state(),
             next_check: sla.next_check(config),
             next_due: sla.next_due(config),
+            update_state: sla.update_state(),
         },
     )
+}
+
+/// Bumped when the SLA projection gains a column (schema 4: `update_state`),
+/// so every desk recomputes it once on its first open after the upgrade.
+const PROJECTION_VERSION: u32 = 2;
+
+/// What the SLA projection was computed from: its shape and the config.
+fn sla_fingerprint(config: &SlaConfig) -> String {
+    let basis = format!("projection {PROJECTION_VERSION}\n{}", config.to_toml());
+    store::hex_digest(basis.as_bytes())
+}
+
+/// Recomputes every open ticket's SLA projection unless it was computed
+/// from this config (and this projection version) already.
+pub(super) fn reproject_if_changed(conn: &Connection, config: &SlaConfig) -> Result<()> {
+    let fingerprint = sla_fingerprint(config);
+    if store::get_state(conn, SLA_FINGERPRINT)?.as_deref() != Some(&fingerprint) {
+        reproject_sla(conn, config)?;
+        store::set_state(conn, SLA_FINGERPRINT, &fingerprint)?;
+    }
+    Ok(())
 }
 
 /// Recomputes the SLA projection of every ticket not closed (a closed

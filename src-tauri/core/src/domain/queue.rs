@@ -17,6 +17,9 @@ vocabulary! {
         SlaImminent = "sla_imminent" => "SLA imminent",
         /// Tickets past an SLA target.
         Breached = "breached" => "Breached",
+        /// SOP §7: tickets whose customer update is due soon or overdue, by
+        /// the SLA's update interval.
+        UpdateDue = "update_due" => "Customer update due",
         /// Resolved and watched for recurrence (SOP §10 step 4).
         Monitoring = "monitoring" => "Monitoring",
         Closed = "closed" => "Closed",

@@ -393,7 +393,21 @@ impl TicketSla {
     /// What the queues show: `breached` when a running clock has a recorded
     /// breach, `imminent` when it has a recorded warning, else `ok`.
     pub fn recorded_state(&self) -> &'static str {
-        let running = || self.runs.iter().filter(|run| run.is_running());
+        self.state_of(|_| true)
+    }
+
+    /// The same for the customer update clock alone: whether the customer is
+    /// owed an update (SOP §7), for the "Customer update due" queue.
+    pub fn update_state(&self) -> &'static str {
+        self.state_of(|target| target == Target::CustomerUpdate)
+    }
+
+    fn state_of(&self, targets: impl Fn(Target) -> bool) -> &'static str {
+        let running = || {
+            self.runs
+                .iter()
+                .filter(|run| run.is_running() && targets(run.target))
+        };
         if running().any(|run| run.has_recorded(BREACH)) {
             "breached"
         } else if running().any(|run| !run.recorded.is_empty()) {

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_sla.sql"),
     include_str!("../../migrations/0003_official.sql"),
+    include_str!("../../migrations/0004_update_due.sql"),
 ];
 
 /// Marks a database file as Escalator's (`PRAGMA application_id`, "ESC1").

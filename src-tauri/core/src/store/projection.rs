@@ -331,6 +331,10 @@ fn queue_filter(filter: &mut Filter, queue: Queue, viewer: &User) {
             filter.and(&format!("t.sla_state = 'breached' AND {ACTIVE}"), []);
             relevant(filter, viewer);
         }
+        Queue::UpdateDue => {
+            filter.and(&format!("t.update_state <> 'ok' AND {ACTIVE}"), []);
+            relevant(filter, viewer);
+        }
         Queue::Monitoring => {
             filter.and("t.status = 'monitoring'", []);
             relevant(filter, viewer);

@@ -4,6 +4,7 @@
 use crate::smtp_sink::{free_port, SmtpSink};
 use crate::support::{escalate, software, Fixture, ANA};
 use chrono::Duration;
+use escalator_core::alerts::AlertKind;
 use escalator_core::domain::Priority;
 use escalator_core::events::EventBody;
 use escalator_core::official::{
@@ -265,6 +266,7 @@ fn an_undeliverable_notification_is_given_up_after_a_day_and_stays_listed() {
     let url = format!("http://127.0.0.1:{}/hooks/official", free_port());
     let mut f = with_official(webhook(url, WebhookKind::Teams));
     let key = p1(&mut f);
+    let cursor = f.desk.notifier_cursor().unwrap();
     let queued_at = f.desk.now();
     let mut delays = Vec::new();
     let mut attempts = 0;
@@ -298,6 +300,34 @@ fn an_undeliverable_notification_is_given_up_after_a_day_and_stays_listed() {
     assert!(timeline
         .iter()
         .any(|entry| entry.title.contains("NOT delivered: given up")));
+
+    // The desk is told twice, not at every retry: at the first failure and
+    // when it gives up (SOP §6 Step 4: never lost silently).
+    let (alerts, _) = f.desk.alerts_after(cursor, 500).unwrap();
+    let failed: Vec<&str> = alerts
+        .iter()
+        .filter(|alert| alert.kind == AlertKind::OfficialDeliveryFailed)
+        .map(|alert| alert.summary.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            format!("Management notification failed · {key}"),
+            format!("Management not notified · {key}"),
+        ]
+    );
+    let given_up = alerts
+        .iter()
+        .rfind(|alert| alert.kind == AlertKind::OfficialDeliveryFailed)
+        .unwrap();
+    assert!(given_up.body.contains("webhook: POST"), "{}", given_up.body);
+    assert!(
+        given_up
+            .body
+            .contains(&format!("given up after {attempts} attempts")),
+        "{}",
+        given_up.body
+    );
     f.clock.advance(Duration::hours(2));
     assert!(f
         .desk

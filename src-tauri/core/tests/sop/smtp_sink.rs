@@ -1,6 +1,7 @@
 //! A real SMTP server on loopback for the mail tests: Python's aiosmtpd
 //! (from PyPI; `.ci/setup` puts it in `target/py`). It saves every message
-//! it accepts as JSON: the envelope, the decoded headers and the body.
+//! it accepts as JSON: the envelope, the decoded headers and the body. The
+//! e2e tests include this file too (`tests/e2e/flows/mod.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -59,7 +60,9 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A Python with aiosmtpd: the system's, or the venv `.ci/setup` creates.
+/// A Python with aiosmtpd: the system's, or the venv `.ci/setup` creates in
+/// the workspace's `target/py` (this file serves the core's tests and the
+/// e2e tests, whose manifests sit at different depths).
 fn python_with_aiosmtpd() -> PathBuf {
     let works = |python: &Path| {
         Command::new(python)
@@ -72,12 +75,11 @@ fn python_with_aiosmtpd() -> PathBuf {
     if works(&system) {
         return system;
     }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/py/bin/python3");
-    assert!(
-        works(&venv),
-        "no Python with aiosmtpd: run `bash .ci/setup` (it creates target/py)"
-    );
-    venv
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("target/py/bin/python3"))
+        .find(|python| works(python))
+        .expect("no Python with aiosmtpd: run `bash .ci/setup` (it creates target/py)")
 }
 
 pub struct SmtpSink {

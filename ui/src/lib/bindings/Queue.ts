@@ -3,4 +3,4 @@
 /**
  * A named list of tickets, as seen by one user.
  */
-export type Queue = "mine" | "team" | "waiting_on_me" | "sla_imminent" | "breached" | "monitoring" | "closed";
+export type Queue = "mine" | "team" | "waiting_on_me" | "sla_imminent" | "breached" | "update_due" | "monitoring" | "closed";

@@ -217,6 +217,50 @@ fn each_customer_update_starts_the_next_update_interval() {
 }
 
 #[test]
+fn a_customer_update_falling_due_lists_the_ticket_as_update_due_until_one_is_sent() {
+    let mut fixture = Fixture::new();
+    let key = p2_escalated(&mut fixture);
+    fixture.clock.set(utc(2, 9, 30));
+    fixture.run(SAM, &key, Command::Acknowledge {});
+    assert!(in_queue(&fixture, Queue::UpdateDue).is_empty());
+
+    // 10 minutes before the update is due: its 75 %, 90 % and 15-minute
+    // warnings are recorded; the acknowledgement was met and the
+    // resolution (24h) is far off, so only the update clock is late.
+    let due = clock_of(&fixture, &key, Target::CustomerUpdate)
+        .due
+        .unwrap();
+    fixture.clock.set(due - Duration::minutes(10));
+    fixture.desk.sweep_sla().unwrap();
+    assert_eq!(in_queue(&fixture, Queue::UpdateDue), vec![key.clone()]);
+    assert_eq!(in_queue(&fixture, Queue::SlaImminent), vec![key.clone()]);
+
+    // The update starts the next interval: nothing is owed any more.
+    fixture.run(
+        ANA,
+        &key,
+        Command::RecordCustomerUpdate {
+            channel: CommunicationChannel::Phone,
+            body: "Our engineers found the cause and are testing a fix.".into(),
+            subject: String::new(),
+            leak_override: None,
+            email: None,
+        },
+    );
+    assert!(in_queue(&fixture, Queue::UpdateDue).is_empty());
+    assert!(in_queue(&fixture, Queue::SlaImminent).is_empty());
+
+    // Missing the next one lists it again, as breached.
+    let next = clock_of(&fixture, &key, Target::CustomerUpdate)
+        .due
+        .unwrap();
+    fixture.clock.set(next + Duration::minutes(1));
+    fixture.desk.sweep_sla().unwrap();
+    assert_eq!(in_queue(&fixture, Queue::UpdateDue), vec![key.clone()]);
+    assert_eq!(in_queue(&fixture, Queue::Breached), vec![key]);
+}
+
+#[test]
 fn the_sweep_records_each_threshold_once_even_after_a_restart() {
     let mut fixture = Fixture::new();
     let key = p2_escalated(&mut fixture);
