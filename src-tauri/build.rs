@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "send_customer_message",
     "get_monthly_report",
     "save_monthly_report",
+    "export_review_pack",
+    "import_review_notes",
     "send_customer_email",
     "get_customer_mail",
     "save_customer_mail",

@@ -13,7 +13,8 @@ use escalator_core::desk::{Outcome, TicketDetail};
 use escalator_core::domain::CommunicationChannel;
 use escalator_core::domain::{AttachmentKind, Glossary, Role, Team, User};
 use escalator_core::mail::CustomerMail;
-use escalator_core::report::MonthlyReport;
+use escalator_core::report::{MonthlyReport, ReportMonth};
+use escalator_core::review_pack::{NotesImport, PackInfo};
 use escalator_core::rules::{SimilarEscalation, Violation};
 use escalator_core::sla::SlaSettings;
 use escalator_core::store::{QueueCount, TicketPage, TicketQuery, VerifyReport};
@@ -284,6 +285,40 @@ pub fn save_monthly_report(
         escalator_core::Error::invalid("path", format!("cannot write {}: {error}", path.display()))
     })?;
     Ok(())
+}
+
+/// Writes the review pack of `month` ("YYYY-MM") to `path`, chosen in the
+/// save dialog: every ticket with an event in the month, whole, with its
+/// attachments (L3 only, SOP §13).
+#[tauri::command(async)]
+pub fn export_review_pack(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    month: String,
+    path: PathBuf,
+) -> Answer<PackInfo> {
+    let month: ReportMonth = month.parse()?;
+    let report = desk.lock()?.export_review_pack(
+        &session.actor()?,
+        month.start().date_naive(),
+        month.end().date_naive(),
+        &path,
+    )?;
+    Ok(report.info)
+}
+
+/// Brings a lead's review notes (exported from a review pack of this desk)
+/// back as internal notes on their tickets, each once.
+#[tauri::command(async)]
+pub fn import_review_notes(
+    desk: State<'_, OpenDesk>,
+    session: State<'_, Session>,
+    alerts: State<'_, Alerts>,
+    path: PathBuf,
+) -> Answer<NotesImport> {
+    let import = desk.lock()?.import_review_notes(&session.actor()?, &path)?;
+    alerts.tickets_changed();
+    Ok(import)
 }
 
 #[tauri::command(async)]

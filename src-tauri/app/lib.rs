@@ -143,6 +143,8 @@ pub fn builder<R: Runtime>(
             commands::send_customer_message,
             commands::get_monthly_report,
             commands::save_monthly_report,
+            commands::export_review_pack,
+            commands::import_review_notes,
             commands::send_customer_email,
             commands::get_customer_mail,
             commands::save_customer_mail,

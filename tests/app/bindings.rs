@@ -46,6 +46,7 @@ fn export_all(dir: &Path) {
         core::desk::TicketDetail,
         core::desk::Draft,
         core::desk::CustomerEmail,
+        core::review_pack::NotesImport,
         core::desk::CustomerMailSettings,
         core::comms::Finding,
         core::comms::Template,

@@ -233,6 +233,27 @@ fn a_lead_opens_a_review_pack_without_a_profile_notes_it_and_sees_tampering() {
     window.click(".person[data-handle='lee']");
     window.wait_for("#profile-menu", WAIT);
     click_for(&window, "#open-review-pack", "#pack-path");
+    window.click(".dialog .close");
+    window.wait_until_gone(".dialog", WAIT);
+
+    // The desk's side, in the app: an L3 lead exports this month's pack
+    // from the monthly review, and importing the same notes again adds none.
+    click_for(&window, "#open-review", "#export-review-pack");
+    window.wait_for("#import-review-notes:not(:disabled)", WAIT);
+    let month = Utc::now().format("%Y-%m").to_string();
+    let monthly = window.sandbox_dir().join("monthly.escpack");
+    let exported = invoke(
+        &window,
+        "export_review_pack",
+        json!({ "month": month, "path": monthly }),
+    );
+    let pack = ReviewPack::open(&monthly).expect("the exported pack opens");
+    assert!(pack.is_verified(), "{:?}", pack.verification());
+    assert_eq!(exported["pack_id"], pack.info().pack_id.as_str());
+    assert_eq!(exported["from"], format!("{month}-01"));
+    let again = invoke(&window, "import_review_notes", json!({ "path": out }));
+    assert_eq!(again["imported"], json!([]), "{again}");
+    assert_eq!(again["already_imported"], 1, "{again}");
     eprintln!(
         "e2e: review pack test took {:.1}s",
         started.elapsed().as_secs_f64()

@@ -567,7 +567,7 @@ impl ReviewNote {
 }
 
 /// What importing a notes file did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct NotesImport {
     pub pack_id: String,
     /// The keys of the tickets each imported note went to, in order.

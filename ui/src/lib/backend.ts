@@ -23,9 +23,11 @@ import type { Finding } from "./bindings/Finding";
 import type { Glossary } from "./bindings/Glossary";
 import type { MonthlyReport } from "./bindings/MonthlyReport";
 import type { NewTicket } from "./bindings/NewTicket";
+import type { NotesImport } from "./bindings/NotesImport";
 import type { Outcome } from "./bindings/Outcome";
 import type { PackTicket } from "./bindings/PackTicket";
 import type { PackView } from "./bindings/PackView";
+import type { PackInfo } from "./bindings/PackInfo";
 import type { QueueCount } from "./bindings/QueueCount";
 import type { ReviewNote } from "./bindings/ReviewNote";
 import type { ReviewNotes } from "./bindings/ReviewNotes";
@@ -146,6 +148,22 @@ export const backend = {
   /** Writes the review of `month` as `format` to `path` (from `chooseReportPath`). */
   saveMonthlyReport: (month: string, format: ReportFormat, path: string) =>
     call<null>("save_monthly_report", { month, format, path }),
+
+  /** L3 only: the month's tickets, events and attachments as one review pack at `path`. */
+  exportReviewPack: (month: string, path: string) => call<PackInfo>("export_review_pack", { month, path }),
+  /** Brings a lead's exported review notes back as internal notes, each once. */
+  importReviewNotes: (path: string) => call<NotesImport>("import_review_notes", { path }),
+
+  /** The OS save dialog for a new review pack; null if cancelled. */
+  async choosePackPath(defaultPath: string): Promise<string | null> {
+    return saveDialog({ title: "Export a review pack", defaultPath, filters: [{ name: "Escalator review pack", extensions: ["escpack"] }] });
+  },
+
+  /** The OS file dialog for a lead's exported review notes; null if cancelled. */
+  async chooseNotesFile(): Promise<string | null> {
+    const chosen = await openDialog({ multiple: false, directory: false, title: "Import review notes", filters: [{ name: "Review notes (JSON)", extensions: ["json"] }] });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  },
 
   /** The OS save dialog for a review export; null if cancelled. */
   async chooseReportPath(defaultPath: string, format: ReportFormat): Promise<string | null> {
