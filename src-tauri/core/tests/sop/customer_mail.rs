@@ -4,6 +4,7 @@
 
 use crate::smtp_sink::{free_port, SmtpSink};
 use crate::support::{assert_rule, Fixture, ANA, BOB, LEE};
+use escalator_core::comms::TemplateKind;
 use escalator_core::domain::{CommunicationChannel, Priority};
 use escalator_core::mail::{CustomerMail, SmtpServer, SmtpTls};
 use escalator_core::{Command, CustomerEmail, Desk, DeskConfig, Error, ErrorKind, EventBody};
@@ -59,11 +60,22 @@ fn a_customer_update_is_emailed_to_the_customer_with_its_ticket_id_then_recorded
     let sink = SmtpSink::with_login(USER, "s3cret");
     let mut f = desk_mailing(sink.port, "ESCALATOR_TEST_SMTP_SENT", "s3cret");
     let key = f.escalated("Acme Corp", "Checkout API returns 500 errors", Priority::P2);
-
-    let outcome = f
+    let impact = f.desk.ticket(&key).unwrap().ticket.documentation.impact;
+    assert!(!impact.trim().is_empty());
+    // The escalation notice (SOP §7 "inform customer about escalation"),
+    // drafted from the template: it states the impact the customer reported.
+    let draft = f
         .desk
-        .send_customer_email(ANA, &key, email(UPDATE))
+        .draft_customer_message(ANA, &key, TemplateKind::EscalationNotice, None)
         .unwrap();
+    let notice = CustomerEmail {
+        to: vec![CUSTOMER.into()],
+        subject: draft.subject.clone(),
+        body: draft.body.clone(),
+        leak_override: None,
+    };
+
+    let outcome = f.desk.send_customer_email(ANA, &key, notice).unwrap();
 
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);
@@ -77,12 +89,12 @@ fn a_customer_update_is_emailed_to_the_customer_with_its_ticket_id_then_recorded
     assert_eq!(mail["from"], "Example Support <support@desk.example>");
     assert_eq!(mail["reply_to"], "help@desk.example");
     assert_eq!(mail["login"], USER, "logged in with the password");
-    assert_eq!(
-        mail["subject"],
-        format!("Update on your checkout issue [{key}]")
-    );
+    assert_eq!(mail["subject"], format!("{} [{key}]", draft.subject));
     assert_eq!(mail["ticket"], key.as_str(), "X-Escalator-Ticket");
-    assert_eq!(mail["body"].as_str().unwrap().trim(), UPDATE);
+    // SMTP carries CRLF line ends.
+    let body = mail["body"].as_str().unwrap().replace("\r\n", "\n");
+    assert_eq!(body.trim(), draft.body.trim());
+    assert!(body.contains(&impact), "the impact: {body}");
 
     // Recorded after the server took it, with what it took.
     let [event] = outcome.events.as_slice() else {
@@ -92,7 +104,7 @@ fn a_customer_update_is_emailed_to_the_customer_with_its_ticket_id_then_recorded
         panic!("{event:?}")
     };
     assert_eq!(sent.channel, CommunicationChannel::Smtp);
-    assert_eq!(sent.subject, "Update on your checkout issue");
+    assert_eq!(sent.subject, draft.subject);
     let recorded = sent.email.as_ref().unwrap();
     assert_eq!(recorded.to, vec![CUSTOMER.to_string()]);
     assert_eq!(recorded.message_id, mail["message_id"].as_str().unwrap());
