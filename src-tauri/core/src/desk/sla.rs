@@ -305,12 +305,12 @@ pub(super) fn project_sla(
             state: sla.recorded_state(),
             next_check: sla.next_check(config),
             next_due: sla.next_due(config),
-            update_state: sla.update_state(),
+            update_due: sla.update_due(),
         },
     )
 }
 
-/// Bumped when the SLA projection gains a column (schema 4: `update_state`),
+/// Bumped when the SLA projection gains a column (schema 4: `update_due`),
 /// so every desk recomputes it once on its first open after the upgrade.
 const PROJECTION_VERSION: u32 = 2;
 

@@ -393,21 +393,7 @@ impl TicketSla {
     /// What the queues show: `breached` when a running clock has a recorded
     /// breach, `imminent` when it has a recorded warning, else `ok`.
     pub fn recorded_state(&self) -> &'static str {
-        self.state_of(|_| true)
-    }
-
-    /// The same for the customer update clock alone: whether the customer is
-    /// owed an update (SOP §7), for the "Customer update due" queue.
-    pub fn update_state(&self) -> &'static str {
-        self.state_of(|target| target == Target::CustomerUpdate)
-    }
-
-    fn state_of(&self, targets: impl Fn(Target) -> bool) -> &'static str {
-        let running = || {
-            self.runs
-                .iter()
-                .filter(|run| run.is_running() && targets(run.target))
-        };
+        let running = || self.runs.iter().filter(|run| run.is_running());
         if running().any(|run| run.has_recorded(BREACH)) {
             "breached"
         } else if running().any(|run| !run.recorded.is_empty()) {
@@ -415,6 +401,15 @@ impl TicketSla {
         } else {
             "ok"
         }
+    }
+
+    /// Whether the customer is owed an update (SOP §7): the running customer
+    /// update clock has a recorded warning or breach. It is cleared by the
+    /// next update, which starts a new run.
+    pub fn update_due(&self) -> bool {
+        self.runs.iter().any(|run| {
+            run.target == Target::CustomerUpdate && run.is_running() && !run.recorded.is_empty()
+        })
     }
 }
 

@@ -332,7 +332,10 @@ fn queue_filter(filter: &mut Filter, queue: Queue, viewer: &User) {
             relevant(filter, viewer);
         }
         Queue::UpdateDue => {
-            filter.and(&format!("t.update_state <> 'ok' AND {ACTIVE}"), []);
+            filter.and(
+                &format!("t.update_due = 1 AND {ACTIVE}"),
+                [],
+            );
             relevant(filter, viewer);
         }
         Queue::Monitoring => {

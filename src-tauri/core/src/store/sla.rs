@@ -21,20 +21,21 @@ pub struct SlaRow {
     pub state: &'static str,
     pub next_check: Option<DateTime<Utc>>,
     pub next_due: Option<DateTime<Utc>>,
-    /// The customer update clock's own state (SOP §7), like `state`.
-    pub update_state: &'static str,
+    /// Whether the customer is owed an update (SOP §7): the running customer
+    /// update clock has a recorded warning or breach.
+    pub update_due: bool,
 }
 
 pub fn project_sla(conn: &Connection, ticket: TicketId, row: &SlaRow) -> Result<()> {
     conn.execute(
-        "UPDATE tickets SET sla_state = ?2, sla_next_at = ?3, sla_due_at = ?4, update_state = ?5
+        "UPDATE tickets SET sla_state = ?2, sla_next_at = ?3, sla_due_at = ?4, update_due = ?5
          WHERE id = ?1",
         params![
             ticket.to_string(),
             row.state,
             row.next_check.map(timestamp),
             row.next_due.map(timestamp),
-            row.update_state,
+            row.update_due,
         ],
     )?;
     Ok(())
