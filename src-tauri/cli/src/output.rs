@@ -288,18 +288,10 @@ impl Printer {
             self.emit(&events);
             return Ok(());
         }
-        for entry in escalator_core::timeline::describe_all(events, &desk.users()?) {
-            say!(
-                "#{:<3} {}  {:<16} {}",
-                entry.seq,
-                entry.at.format("%Y-%m-%d %H:%M:%S"),
-                entry.actor_name,
-                entry.title
-            );
-            for line in entry.detail.iter().flat_map(|d| d.lines()) {
-                say!("{:30}  {line}", "");
-            }
-        }
+        print_timeline(&escalator_core::timeline::describe_all(
+            events,
+            &desk.users()?,
+        ));
         Ok(())
     }
 
@@ -527,18 +519,7 @@ impl Printer {
             }));
             return Ok(());
         }
-        for entry in pack.timeline(reference)? {
-            say!(
-                "#{:<3} {}  {:<16} {}",
-                entry.seq,
-                entry.at.format("%Y-%m-%d %H:%M:%S"),
-                entry.actor_name,
-                entry.title
-            );
-            for line in entry.detail.iter().flat_map(|d| d.lines()) {
-                say!("{:30}  {line}", "");
-            }
-        }
+        print_timeline(&pack.timeline(reference)?);
         Ok(())
     }
 
@@ -585,6 +566,22 @@ impl Printer {
         );
         for key in &import.imported {
             say!("  internal note added to {key}");
+        }
+    }
+}
+
+/// A ticket's history for people: one line per event, details indented.
+fn print_timeline(entries: &[escalator_core::timeline::TimelineEntry]) {
+    for entry in entries {
+        say!(
+            "#{:<3} {}  {:<16} {}",
+            entry.seq,
+            entry.at.format("%Y-%m-%d %H:%M:%S"),
+            entry.actor_name,
+            entry.title
+        );
+        for line in entry.detail.iter().flat_map(|d| d.lines()) {
+            say!("{:30}  {line}", "");
         }
     }
 }

@@ -23,6 +23,22 @@ impl Desk {
         desk
     }
 
+    /// Ana opens ESC-1, a P2 for Acme Corp.
+    fn open_checkout_p2(&self) -> Value {
+        self.json_as(
+            "ana",
+            &[
+                "open",
+                "--customer",
+                "Acme Corp",
+                "--summary",
+                "Checkout fails",
+                "--priority",
+                "P2",
+            ],
+        )
+    }
+
     fn db(&self) -> PathBuf {
         self.dir.path().join("data").join("escalator.db")
     }
@@ -270,18 +286,7 @@ fn the_full_lifecycle_runs_from_the_cli_against_a_file_on_disk() {
 #[test]
 fn a_refused_command_exits_non_zero_and_prints_every_violation() {
     let desk = Desk::new();
-    desk.json_as(
-        "ana",
-        &[
-            "open",
-            "--customer",
-            "Acme Corp",
-            "--summary",
-            "Checkout fails",
-            "--priority",
-            "P2",
-        ],
-    );
+    desk.open_checkout_p2();
     let output = desk.run(&[
         "--as", "ana", "--json", "escalate", "ESC-1", "--type", "software",
     ]);
@@ -335,18 +340,7 @@ fn a_refused_command_exits_non_zero_and_prints_every_violation() {
 #[test]
 fn a_permission_refusal_exits_with_the_forbidden_code() {
     let desk = Desk::new();
-    desk.json_as(
-        "ana",
-        &[
-            "open",
-            "--customer",
-            "Acme Corp",
-            "--summary",
-            "Checkout fails",
-            "--priority",
-            "P2",
-        ],
-    );
+    desk.open_checkout_p2();
     let output = desk.run(&[
         "--as",
         "sam",
@@ -368,18 +362,7 @@ fn a_permission_refusal_exits_with_the_forbidden_code() {
 #[test]
 fn bad_input_gives_a_clear_error_and_writes_nothing() {
     let desk = Desk::new();
-    desk.json_as(
-        "ana",
-        &[
-            "open",
-            "--customer",
-            "Acme Corp",
-            "--summary",
-            "Checkout fails",
-            "--priority",
-            "P2",
-        ],
-    );
+    desk.open_checkout_p2();
     let before = desk.event_count();
 
     // Malformed JSON request.
@@ -516,18 +499,7 @@ fn bad_input_gives_a_clear_error_and_writes_nothing() {
 #[test]
 fn a_broken_chain_makes_verify_exit_8_naming_ticket_and_seq() {
     let desk = Desk::new();
-    desk.json_as(
-        "ana",
-        &[
-            "open",
-            "--customer",
-            "Acme Corp",
-            "--summary",
-            "Checkout fails",
-            "--priority",
-            "P2",
-        ],
-    );
+    desk.open_checkout_p2();
     desk.json_as("ana", &["note", "ESC-1", "--body", "Called the customer"]);
     tamper_with_event_2(&desk.db());
     let output = desk.run(&["verify"]);
@@ -727,18 +699,7 @@ fn count_files(dir: &Path) -> usize {
 #[test]
 fn review_pack_exports_verifies_anywhere_and_brings_notes_back_once() {
     let desk = Desk::new();
-    desk.json_as(
-        "ana",
-        &[
-            "open",
-            "--customer",
-            "Acme Corp",
-            "--summary",
-            "Checkout fails",
-            "--priority",
-            "P2",
-        ],
-    );
+    desk.open_checkout_p2();
     desk.json_as("ana", &["note", "ESC-1", "--body", "Called the customer"]);
     let today = chrono::Utc::now().date_naive();
     let (from, to) = (
